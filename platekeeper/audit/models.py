@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnly(Exception):
+    """The audit log is append-only: nothing may change or remove an entry."""
+
+
+class AccessRecordQuerySet(models.QuerySet["AccessRecord"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnly("access records cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("access records cannot be deleted")
+
+    # bulk_update goes through update(); bulk_create is allowed only via record.py.
+
+
+class Action(models.TextChoices):
+    SEARCH = "search", "Plate search"
+    READ_DETAIL = "read_detail", "Read detail viewed"
+    IMAGE_VIEW = "image_view", "Image viewed"
+    POLICY_PUBLISHED = "policy_published", "Policy version published"
+    POLICY_DRAFTED = "policy_drafted", "Policy draft saved"
+    CAMERA_CREATED = "camera_created", "Camera created"
+    CAMERA_KEY_ROTATED = "camera_key_rotated", "Camera key rotated"
+    CAMERA_KEY_REVOKED = "camera_key_revoked", "Camera key revoked"
+    CAMERA_APPROVED = "camera_approved", "Camera approved as ALPR camera"
+    ACCOUNT_CREATED = "account_created", "Account created"
+
+
+class Outcome(models.TextChoices):
+    ALLOWED = "allowed", "Allowed"
+    DENIED = "denied", "Denied"
+
+
+# The fields each hash version covers, in order. A new column goes into a new
+# version; entries keep the version they were written with, so old hashes still
+# verify after the table grows.
+HASH_FIELDS: dict[int, tuple[str, ...]] = {
+    1: (
+        "code", "at", "actor_username", "actor_agency", "actor_agency_ori", "action",
+        "criteria", "purpose", "case_number", "justification", "result_count",
+        "result_ids", "client_address", "outcome", "reason", "policy_version",
+        "prev_hash",
+    ),
+}
+HASH_VERSION = 1
+
+
+class AccessRecord(models.Model):
+    """One access to ALPR data or one audited state change (Civ. Code 1798.90.52)."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Consumer: the audit browser's time filter and the purge of expired records.
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Snapshots, so the record still names the person after the account is gone.
+    actor_username = models.CharField(max_length=150)
+    actor_agency = models.CharField(max_length=200, blank=True)
+    actor_agency_ori = models.CharField(max_length=9, blank=True)
+    action = models.CharField(max_length=40, choices=Action.choices)
+    criteria = models.JSONField(default=dict)
+    purpose = models.CharField(max_length=200, blank=True)
+    case_number = models.CharField(max_length=64, blank=True)
+    justification = models.TextField(blank=True)
+    result_count = models.IntegerField(null=True, blank=True)
+    result_ids = models.JSONField(default=list)
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    reason = models.TextField(blank=True)
+    policy_version = models.PositiveIntegerField(null=True, blank=True)
+    hash_version = models.PositiveSmallIntegerField(default=HASH_VERSION)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AccessRecordQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # Consumer: the audit browser's "what did this user do" filter.
+            models.Index(fields=["actor_username", "at"], name="audit_actor_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnly("access records cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnly("access records cannot be deleted")
+
+    def compute_hash(self) -> str:
+        fields = HASH_FIELDS[self.hash_version]
+        return entry_hash(self.hash_version, {f: getattr(self, f) for f in fields})
+
+
+def _canonical(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    return value
+
+
+def entry_hash(version: int, values: dict[str, Any]) -> str:
+    payload = [version] + [_canonical(values[f]) for f in HASH_FIELDS[version]]
+    data = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+GENESIS = "0" * 64

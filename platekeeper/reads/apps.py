@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReadsConfig(AppConfig):
+    name = "platekeeper.reads"
+    label = "reads"

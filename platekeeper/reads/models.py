@@ -1,0 +1,158 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+
+from platekeeper.accounts.models import Agency
+from platekeeper.lib import plates
+
+
+def hash_key(key: str) -> str:
+    # Device keys are 256-bit random tokens, so a plain SHA-256 is enough: there
+    # is nothing to brute-force, and ingest must look a key up on every request.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Camera(models.Model):
+    """A fixed or mobile ALPR device that sends reads with its own key."""
+
+    class Kind(models.TextChoices):
+        FIXED = "fixed", "Fixed"
+        MOBILE = "mobile", "Mobile (patrol car)"
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, models.PROTECT)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.FIXED)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    heading = models.FloatField(null=True, blank=True)
+    # Only an approved ALPR camera may feed reads (turning a city camera into an
+    # ALPR is a program change under the Policy).
+    approved = models.BooleanField(default=False)
+    key_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    key_prefix = models.CharField(max_length=12, blank=True)
+    key_created_at = models.DateTimeField(null=True, blank=True)
+    key_revoked_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "name"], name="camera_name_per_agency")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def new_key(self) -> str:
+        """Give the camera a fresh key; return it (it is never stored or shown again)."""
+        key = "pk_" + secrets.token_urlsafe(32)
+        self.key_hash = hash_key(key)
+        self.key_prefix = key[:10]
+        self.key_created_at = timezone.now()
+        self.key_revoked_at = None
+        return key
+
+    def revoke_key(self) -> None:
+        self.key_hash = None
+        self.key_revoked_at = timezone.now()
+
+    @classmethod
+    def by_key(cls, key: str) -> Camera | None:
+        return cls.objects.select_related("agency").filter(key_hash=hash_key(key)).first()
+
+
+class Plate(models.Model):
+    """One distinct plate text. Reads point here, so exact, misread-tolerant,
+    partial and one-off lookups probe this table's indexes, never the reads."""
+
+    plate = models.CharField(max_length=plates.MAX_PLATE_LENGTH, unique=True)
+    # Consumer: misread-tolerant search and hot-list matching.
+    misread_key = models.CharField(max_length=plates.MAX_PLATE_LENGTH, db_index=True)
+    # Consumer: suffix patterns ("*123") as prefix range probes.
+    plate_reversed = models.CharField(max_length=plates.MAX_PLATE_LENGTH, db_index=True)
+
+    def __str__(self) -> str:
+        return self.plate
+
+    @classmethod
+    def fields_for(cls, plate: str) -> dict[str, Any]:
+        return {
+            "plate": plate,
+            "misread_key": plates.misread_key(plate),
+            "plate_reversed": plates.reverse(plate),
+        }
+
+
+class PlateReadQuerySet(models.QuerySet["PlateRead"]):
+    def visible_to(self, user: Any) -> PlateReadQuerySet:
+        """Reads the user's agency owns; nothing for a user without an agency."""
+        profile = getattr(user, "profile", None)
+        if not user.is_authenticated or profile is None:
+            return self.none()
+        return self.filter(camera__agency_id=profile.agency_id)
+
+
+class PlateRead(models.Model):
+    """One plate seen by one camera at one time.
+
+    Never the target of a database foreign key: on PostgreSQL this table is
+    partitioned by capture time (docs/decisions/0001), and other tables carry
+    `read_id` as a plain integer whose integrity is tested instead.
+    """
+
+    plate = models.ForeignKey(Plate, models.PROTECT, db_index=False)
+    # The text exactly as the camera sent it, before normalization.
+    plate_text = models.CharField(max_length=32)
+    state = models.CharField(max_length=8, blank=True)
+    state_confidence = models.FloatField(null=True, blank=True)
+    confidence = models.FloatField()
+    captured_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    heading = models.FloatField(null=True, blank=True)
+    camera = models.ForeignKey(Camera, models.PROTECT, db_index=False)
+    vehicle_make = models.CharField(max_length=50, blank=True)
+    vehicle_color = models.CharField(max_length=30, blank=True)
+    vehicle_type = models.CharField(max_length=30, blank=True)
+    source_format = models.CharField(max_length=30)
+    candidates = models.JSONField(default=list, blank=True)
+    # SHA-256 of the image in the blob store; empty when none was sent.
+    plate_image = models.CharField(max_length=64, blank=True)
+    overview_image = models.CharField(max_length=64, blank=True)
+
+    objects = PlateReadQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            # Consumer: every plate search ("reads of these plates, newest first").
+            models.Index(fields=["plate", "captured_at"], name="read_plate_time"),
+            # Consumer: camera and area searches, canvass.
+            models.Index(fields=["camera", "captured_at"], name="read_camera_time"),
+            # Consumer: the purge ("reads captured before the retention cut-off").
+            models.Index(fields=["captured_at"], name="read_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plate_text} at {self.captured_at:%Y-%m-%d %H:%M}"
+
+
+class IngestReceipt(models.Model):
+    """That a camera's event was stored, so a re-sent event is not stored twice."""
+
+    camera = models.ForeignKey(Camera, models.CASCADE, db_index=False)
+    event_id = models.CharField(max_length=128)
+    read_id = models.BigIntegerField()  # no FK: see PlateRead's docstring
+    received_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["camera", "event_id"], name="receipt_per_event")
+        ]

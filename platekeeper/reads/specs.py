@@ -1,0 +1,97 @@
+"""The generic read format, validated strictly (pydantic)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from django.utils import timezone
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from platekeeper.lib import plates
+from platekeeper.reads import blobs
+
+Confidence = Annotated[float, Field(ge=0, le=1)]
+# A camera whose clock runs a day fast is broken; one a few minutes off is not.
+MAX_CLOCK_AHEAD = timedelta(hours=24)
+
+
+class Spec(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Candidate(Spec):
+    plate: Annotated[str, Field(min_length=1, max_length=32)]
+    confidence: Confidence
+
+
+class Vehicle(Spec):
+    make: Annotated[str, Field(max_length=50)] = ""
+    color: Annotated[str, Field(max_length=30)] = ""
+    type: Annotated[str, Field(max_length=30)] = ""
+
+
+class ReadSpec(Spec):
+    event_id: Annotated[str, Field(min_length=1, max_length=128)]
+    plate: Annotated[str, Field(min_length=1, max_length=32)]
+    confidence: Confidence
+    captured_at: Annotated[AwareDatetime, Field(strict=False)]
+    state: Annotated[str, Field(max_length=8)] = ""
+    state_confidence: Confidence | None = None
+    latitude: Annotated[float, Field(ge=-90, le=90)] | None = None
+    longitude: Annotated[float, Field(ge=-180, le=180)] | None = None
+    heading: Annotated[float, Field(ge=0, lt=360)] | None = None
+    vehicle: Vehicle | None = None
+    candidates: Annotated[list[Candidate], Field(max_length=20)] = []
+    # Base64 JPEG or PNG.
+    plate_image: str | None = None
+    overview_image: str | None = None
+
+    @field_validator("plate")
+    @classmethod
+    def _plate_is_a_plate(cls, value: str) -> str:
+        plates.clean(value)  # PlateError is a ValueError: pydantic reports it
+        return value
+
+    @field_validator("captured_at")
+    @classmethod
+    def _not_far_future(cls, value: datetime) -> datetime:
+        if value > timezone.now() + MAX_CLOCK_AHEAD:
+            raise ValueError("capture time is more than 24 hours in the future")
+        return value
+
+    @field_validator("plate_image", "overview_image")
+    @classmethod
+    def _image(cls, value: str | None) -> str | None:
+        if value is not None:
+            blobs.check_image(decode_image(value))
+        return value
+
+    @property
+    def normalized_plate(self) -> str:
+        return plates.normalize(self.plate)
+
+
+def decode_image(value: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("image is not valid base64") from exc
+
+
+def describe(exc: ValidationError) -> list[str]:
+    """One line per problem: 'field: message'."""
+    out = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "read"
+        out.append(f"{where}: {err['msg']}")
+    return out

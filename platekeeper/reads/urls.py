@@ -1,0 +1,7 @@
+from django.urls import path
+
+from platekeeper.reads import views
+
+urlpatterns = [
+    path("api/v1/reads", views.reads, name="reads-ingest"),
+]

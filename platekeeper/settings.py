@@ -1,0 +1,168 @@
+"""Platekeeper settings: every value comes from the environment (see README)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def envbool(name: str, default: str) -> bool:
+    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+
+
+def envint(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+def envsecret(name: str) -> str | None:
+    """Return X from the environment, or the contents of the file named by X_FILE."""
+    if value := os.environ.get(name):
+        return value
+    if path := os.environ.get(name + "_FILE"):
+        return Path(path).read_text().strip()
+    return None
+
+
+DATA_DIR = Path(os.environ.get("PLATEKEEPER_DATA_DIR", "./var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+IMAGES_DIR = DATA_DIR / "images"
+EXPORTS_DIR = DATA_DIR / "exports"
+
+
+def _generated_secret_key() -> str:
+    # A key generated once per data directory, so sessions survive restarts
+    # without anyone having to invent a secret for a first run.
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = envsecret("PLATEKEEPER_SECRET_KEY") or _generated_secret_key()
+DEBUG = envbool("PLATEKEEPER_DEBUG", "false")
+DEMO = envbool("PLATEKEEPER_DEMO", "false")
+ALLOWED_HOSTS = os.environ.get("PLATEKEEPER_ALLOWED_HOSTS", "127.0.0.1,localhost").split(
+    ","
+)
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("PLATEKEEPER_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "platekeeper.accounts",
+    "platekeeper.policy",
+    "platekeeper.audit",
+    "platekeeper.reads",
+    "platekeeper.search",
+    "platekeeper.service",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "platekeeper.audit.middleware.fail_closed",
+]
+
+ROOT_URLCONF = "platekeeper.urls"
+ASGI_APPLICATION = "platekeeper.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+
+def _databases() -> dict[str, dict[str, object]]:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        db = dj_database_url.parse(url, conn_max_age=60)
+    else:
+        db = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "platekeeper.sqlite3"}
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        db["OPTIONS"] = {
+            # WAL lets searches read while ingest writes; IMMEDIATE takes the write
+            # lock at BEGIN, so writers queue on busy_timeout instead of failing
+            # with "database is locked" when a read transaction upgrades.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+        # A file, not memory: the browser tests' server thread and the serve
+        # supervisor's children must see the same test database.
+        db["TEST"] = {"NAME": str(DATA_DIR / "test-platekeeper.sqlite3")}
+    return {"default": db}
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts-login"
+LOGIN_REDIRECT_URL = "search-form"
+SESSION_COOKIE_AGE = envint("PLATEKEEPER_SESSION_SECONDS", 12 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_SAMESITE = "Strict"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = os.environ.get("PLATEKEEPER_TIME_ZONE", "America/Los_Angeles")
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# No collectstatic step: whitenoise serves straight from the finders.
+WHITENOISE_USE_FINDERS = True
+
+# Bodies above this are refused by platekeeper.asgi before they are read.
+MAX_REQUEST_BYTES = envint("PLATEKEEPER_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+INGEST_MAX_BATCH = 1000
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("PLATEKEEPER_LOG_LEVEL", "INFO")},
+    # One line per simulated request drowns everything else.
+    "loggers": {"httpx": {"level": "WARNING"}},
+}
