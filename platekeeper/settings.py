@@ -48,9 +48,9 @@ def _generated_secret_key() -> str:
 SECRET_KEY = envsecret("PLATEKEEPER_SECRET_KEY") or _generated_secret_key()
 DEBUG = envbool("PLATEKEEPER_DEBUG", "false")
 DEMO = envbool("PLATEKEEPER_DEMO", "false")
-ALLOWED_HOSTS = os.environ.get("PLATEKEEPER_ALLOWED_HOSTS", "127.0.0.1,localhost").split(
-    ","
-)
+ALLOWED_HOSTS = os.environ.get(
+    "PLATEKEEPER_ALLOWED_HOSTS", "127.0.0.1,localhost"
+).split(",")
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("PLATEKEEPER_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
@@ -105,7 +105,10 @@ def _databases() -> dict[str, dict[str, object]]:
     if url:
         db = dj_database_url.parse(url, conn_max_age=60)
     else:
-        db = {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "platekeeper.sqlite3"}
+        db = {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "platekeeper.sqlite3",
+        }
     if db["ENGINE"] == "django.db.backends.sqlite3":
         db["OPTIONS"] = {
             # WAL lets searches read while ingest writes; IMMEDIATE takes the write
@@ -148,7 +151,6 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # No collectstatic step: whitenoise serves straight from the finders.
 WHITENOISE_USE_FINDERS = True
@@ -162,7 +164,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("PLATEKEEPER_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("PLATEKEEPER_LOG_LEVEL", "INFO"),
+    },
     # One line per simulated request drowns everything else.
     "loggers": {"httpx": {"level": "WARNING"}},
 }

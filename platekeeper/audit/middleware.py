@@ -17,7 +17,9 @@ class fail_closed:  # noqa: N801 - named like a function middleware, used as one
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
+    def process_exception(
+        self, request: HttpRequest, exc: Exception
+    ) -> HttpResponse | None:
         if isinstance(exc, AccessNotRecorded):
             body = render_to_string("audit/not_recorded.html", request=request)
             return HttpResponse(body, status=503)

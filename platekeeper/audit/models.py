@@ -48,9 +48,22 @@ class Outcome(models.TextChoices):
 # verify after the table grows.
 HASH_FIELDS: dict[int, tuple[str, ...]] = {
     1: (
-        "code", "at", "actor_username", "actor_agency", "actor_agency_ori", "action",
-        "criteria", "purpose", "case_number", "justification", "result_count",
-        "result_ids", "client_address", "outcome", "reason", "policy_version",
+        "code",
+        "at",
+        "actor_username",
+        "actor_agency",
+        "actor_agency_ori",
+        "action",
+        "criteria",
+        "purpose",
+        "case_number",
+        "justification",
+        "result_count",
+        "result_ids",
+        "client_address",
+        "outcome",
+        "reason",
+        "policy_version",
         "prev_hash",
     ),
 }
@@ -64,7 +77,11 @@ class AccessRecord(models.Model):
     # Consumer: the audit browser's time filter and the purge of expired records.
     at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Snapshots, so the record still names the person after the account is gone.
     actor_username = models.CharField(max_length=150)

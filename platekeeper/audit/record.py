@@ -118,7 +118,9 @@ def _append(actor: Actor, entry: Entry) -> AccessRecord:
         justification=entry.justification,
         result_ids=list(entry.result_ids),
         result_count=(
-            entry.result_count if entry.result_count is not None else len(entry.result_ids)
+            entry.result_count
+            if entry.result_count is not None
+            else len(entry.result_ids)
         ),
         client_address=actor.client_address,
         outcome=entry.outcome,

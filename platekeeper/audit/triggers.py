@@ -20,7 +20,10 @@ SQLITE_CREATE = [
     f"""CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON {TABLE}
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END""",
 ]
-SQLITE_DROP = ["DROP TRIGGER IF EXISTS audit_no_update", "DROP TRIGGER IF EXISTS audit_no_delete"]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS audit_no_update",
+    "DROP TRIGGER IF EXISTS audit_no_delete",
+]
 SQLITE_NAMES = {"audit_no_update", "audit_no_delete"}
 
 PG_CREATE = [

@@ -16,8 +16,19 @@ MAX_PLATE_LENGTH = 10
 
 # Characters an OCR engine confuses on plates map to one representative, so
 # "8OB1234" and "BOB1234" share a key. Order matters only for documentation.
-_MISREAD = str.maketrans({"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1",
-                          "Z": "2", "S": "5", "B": "8", "G": "6"})
+_MISREAD = str.maketrans(
+    {
+        "O": "0",
+        "Q": "0",
+        "D": "0",
+        "I": "1",
+        "L": "1",
+        "Z": "2",
+        "S": "5",
+        "B": "8",
+        "G": "6",
+    }
+)
 _NOT_PLATE = re.compile(r"[^A-Z0-9]")
 _NOT_PATTERN = re.compile(r"[^A-Z0-9?*]")
 

@@ -19,12 +19,16 @@ class InvalidTransition(Exception):
 
 
 @transaction.atomic
-def save_draft(rules: Rules | dict[str, Any], *, actor: Actor, note: str = "") -> PolicyVersion:
+def save_draft(
+    rules: Rules | dict[str, Any], *, actor: Actor, note: str = ""
+) -> PolicyVersion:
     """Save a new draft version (validated) for later publication."""
     parsed = rules if isinstance(rules, Rules) else Rules.model_validate(rules)
     number = (PolicyVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     draft = PolicyVersion.objects.create(
-        number=number, rules=parsed.model_dump(mode="json"), note=note,
+        number=number,
+        rules=parsed.model_dump(mode="json"),
+        note=note,
         created_by_id=actor.user_id,
     )
     record_in_action(actor, Entry(Action.POLICY_DRAFTED, {"policy_version": number}))
@@ -35,7 +39,9 @@ def save_draft(rules: Rules | dict[str, Any], *, actor: Actor, note: str = "") -
 def publish(draft: PolicyVersion, *, actor: Actor) -> PolicyVersion:
     """Put a draft in force. The version it replaces stays readable."""
     draft.parsed  # noqa: B018 - raises ValidationError on an unenforceable draft
-    n = PolicyVersion.objects.filter(pk=draft.pk, status=PolicyVersion.Status.DRAFT).update(
+    n = PolicyVersion.objects.filter(
+        pk=draft.pk, status=PolicyVersion.Status.DRAFT
+    ).update(
         status=PolicyVersion.Status.PUBLISHED,
         published_at=timezone.now(),
         published_by_username=actor.username,

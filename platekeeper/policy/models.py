@@ -30,12 +30,18 @@ class PolicyVersion(models.Model):
         PUBLISHED = "published", "Published"
 
     number = models.PositiveIntegerField(unique=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     rules = models.JSONField()
     note = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     published_at = models.DateTimeField(null=True, blank=True)
     published_by_username = models.CharField(max_length=150, blank=True)
@@ -45,13 +51,11 @@ class PolicyVersion(models.Model):
     def __str__(self) -> str:
         return f"Policy v{self.number} ({self.status})"
 
-    @property
-    def parsed(self) -> Rules:
-        return Rules.model_validate(self.rules)
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
-            stored = PolicyVersion.objects.filter(pk=self.pk).values_list("status", flat=True)
+            stored = PolicyVersion.objects.filter(pk=self.pk).values_list(
+                "status", flat=True
+            )
             if stored.first() == self.Status.PUBLISHED:
                 raise ImmutablePolicy("a published Policy version never changes")
         # Validate on every save so that no unenforceable rule reaches the table.
@@ -62,6 +66,10 @@ class PolicyVersion(models.Model):
         if self.status == self.Status.PUBLISHED:
             raise ImmutablePolicy("a published Policy version is never deleted")
         return super().delete(*args, **kwargs)
+
+    @property
+    def parsed(self) -> Rules:
+        return Rules.model_validate(self.rules)
 
 
 def current_rules() -> tuple[PolicyVersion, Rules] | None:

@@ -13,33 +13,60 @@ YEAR = timedelta(days=365)
 CALIFORNIA = {
     "jurisdiction": "California (Hawthorne PD Policy 427)",
     "purposes": [
-        {"code": "stolen_vehicle", "label": "Stolen vehicle or stolen plate",
-         "authority": "427.2"},
-        {"code": "wanted_person", "label": "Wanted person or active warrant",
-         "authority": "427.2"},
+        {
+            "code": "stolen_vehicle",
+            "label": "Stolen vehicle or stolen plate",
+            "authority": "427.2",
+        },
+        {
+            "code": "wanted_person",
+            "label": "Wanted person or active warrant",
+            "authority": "427.2",
+        },
         {"code": "missing_person", "label": "Missing person", "authority": "427.2"},
-        {"code": "criminal_investigation", "label": "Criminal investigation",
-         "authority": "427.3(b)"},
-        {"code": "major_incident_canvass",
-         "label": "Canvass around a homicide, shooting or other major incident",
-         "authority": "427.3(c)"},
-        {"code": "homeland_security", "label": "Homeland security", "authority": "427.2"},
-        {"code": "suspect_interdiction", "label": "Suspect interdiction",
-         "authority": "427.2"},
-        {"code": "stolen_property", "label": "Stolen property recovery",
-         "authority": "427.2"},
+        {
+            "code": "criminal_investigation",
+            "label": "Criminal investigation",
+            "authority": "427.3(b)",
+        },
+        {
+            "code": "major_incident_canvass",
+            "label": "Canvass around a homicide, shooting or other major incident",
+            "authority": "427.3(c)",
+        },
+        {
+            "code": "homeland_security",
+            "label": "Homeland security",
+            "authority": "427.2",
+        },
+        {
+            "code": "suspect_interdiction",
+            "label": "Suspect interdiction",
+            "authority": "427.2",
+        },
+        {
+            "code": "stolen_property",
+            "label": "Stolen property recovery",
+            "authority": "427.2",
+        },
     ],
     "job_titles": [
         {"title": "Police Officer", "capabilities": [C.SEARCH_RECENT, C.HANDLE_ALERTS]},
         {"title": "Dispatcher", "capabilities": [C.HANDLE_ALERTS]},
-        {"title": "Detective",
-         "capabilities": [C.SEARCH_FULL, C.CANVASS, C.EXPORT, C.HANDLE_ALERTS]},
-        {"title": "ALPR Administrator",
-         "capabilities": [C.MANAGE_CAMERAS, C.MANAGE_HOTLISTS, C.MANAGE_ACCOUNTS]},
+        {
+            "title": "Detective",
+            "capabilities": [C.SEARCH_FULL, C.CANVASS, C.EXPORT, C.HANDLE_ALERTS],
+        },
+        {
+            "title": "ALPR Administrator",
+            "capabilities": [C.MANAGE_CAMERAS, C.MANAGE_HOTLISTS, C.MANAGE_ACCOUNTS],
+        },
         {"title": "Auditor", "capabilities": [C.REVIEW_AUDIT]},
         {"title": "Custodian of Records", "capabilities": [C.MANAGE_RETENTION]},
-        {"title": "Administrative Division Commander",
-         "capabilities": [C.APPROVE_SHARING, C.PUBLISH_POLICY]},
+        {
+            "title": "Administrative Division Commander",
+            "capabilities": [C.APPROVE_SHARING, C.PUBLISH_POLICY],
+        },
     ],
     "retention": {
         DataClass.READS: {"minimum": YEAR},
@@ -51,8 +78,10 @@ CALIFORNIA = {
     "case_number_required": True,
     "recent_search_days": 30,
     "custodian_title": "Administrative Division Commander",
-    "administrator_designee": {"name": "Not yet designated",
-                               "title": "ALPR Administrator"},
+    "administrator_designee": {
+        "name": "Not yet designated",
+        "title": "ALPR Administrator",
+    },
 }
 
 PROFILES = {"california": CALIFORNIA}

@@ -92,7 +92,9 @@ class Rules(Rule):
 
     @field_validator("retention")
     @classmethod
-    def _every_data_class(cls, value: dict[DataClass, Retention]) -> dict[DataClass, Retention]:
+    def _every_data_class(
+        cls, value: dict[DataClass, Retention]
+    ) -> dict[DataClass, Retention]:
         missing = [d.value for d in DataClass if d not in value]
         if missing:
             raise ValueError(f"no retention for: {', '.join(missing)}")

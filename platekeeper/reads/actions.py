@@ -11,12 +11,15 @@ from platekeeper.reads.models import Camera
 
 
 def _record(actor: Actor, action: Action, camera: Camera) -> None:
-    record_in_action(actor, Entry(action, {"camera": str(camera.code), "name": camera.name}))
+    record_in_action(
+        actor, Entry(action, {"camera": str(camera.code), "name": camera.name})
+    )
 
 
 @transaction.atomic
-def create_camera(agency: Agency, name: str, *, actor: Actor, approved: bool = False,
-                  **fields: object) -> tuple[Camera, str]:
+def create_camera(
+    agency: Agency, name: str, *, actor: Actor, approved: bool = False, **fields: object
+) -> tuple[Camera, str]:
     """Create a camera and return it with its key (shown once, stored only hashed)."""
     camera = Camera(agency=agency, name=name, approved=approved, **fields)
     key = camera.new_key()
@@ -30,7 +33,9 @@ def create_camera(agency: Agency, name: str, *, actor: Actor, approved: bool = F
 @transaction.atomic
 def rotate_key(camera: Camera, *, actor: Actor) -> str:
     key = camera.new_key()
-    camera.save(update_fields=["key_hash", "key_prefix", "key_created_at", "key_revoked_at"])
+    camera.save(
+        update_fields=["key_hash", "key_prefix", "key_created_at", "key_revoked_at"]
+    )
     _record(actor, Action.CAMERA_KEY_ROTATED, camera)
     return key
 

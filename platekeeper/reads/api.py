@@ -35,7 +35,9 @@ def authorize_camera(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         if camera is None:
             return error(401, "unknown or revoked device key")
         if not camera.approved:
-            return error(403, "this camera is not approved as an ALPR camera under the Policy")
+            return error(
+                403, "this camera is not approved as an ALPR camera under the Policy"
+            )
         request.camera = camera  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)
 

@@ -52,17 +52,29 @@ def _store_images(spec: ReadSpec) -> tuple[str, str]:
     # Written before the transaction: content-addressed, so an image whose read
     # then fails to commit is an unreferenced file, never a wrong one.
     plate = blobs.put(decode_image(spec.plate_image)) if spec.plate_image else ""
-    overview = blobs.put(decode_image(spec.overview_image)) if spec.overview_image else ""
+    overview = (
+        blobs.put(decode_image(spec.overview_image)) if spec.overview_image else ""
+    )
     return plate, overview
 
 
-def _read_row(spec: ReadSpec, camera: Camera, plate_id: int, images: tuple[str, str],
-              source_format: str, received_at: datetime) -> PlateRead:
+def _read_row(
+    spec: ReadSpec,
+    camera: Camera,
+    plate_id: int,
+    images: tuple[str, str],
+    source_format: str,
+    received_at: datetime,
+) -> PlateRead:
     vehicle = spec.vehicle
     return PlateRead(
-        plate_id=plate_id, plate_text=spec.plate, state=spec.state.upper(),
-        state_confidence=spec.state_confidence, confidence=spec.confidence,
-        captured_at=spec.captured_at, received_at=received_at,
+        plate_id=plate_id,
+        plate_text=spec.plate,
+        state=spec.state.upper(),
+        state_confidence=spec.state_confidence,
+        confidence=spec.confidence,
+        captured_at=spec.captured_at,
+        received_at=received_at,
         latitude=spec.latitude if spec.latitude is not None else camera.latitude,
         longitude=spec.longitude if spec.longitude is not None else camera.longitude,
         heading=spec.heading if spec.heading is not None else camera.heading,
@@ -72,12 +84,17 @@ def _read_row(spec: ReadSpec, camera: Camera, plate_id: int, images: tuple[str, 
         vehicle_type=vehicle.type if vehicle else "",
         source_format=source_format,
         candidates=[c.model_dump() for c in spec.candidates],
-        plate_image=images[0], overview_image=images[1],
+        plate_image=images[0],
+        overview_image=images[1],
     )
 
 
-def _store_once(camera: Camera, items: list[tuple[int, ReadSpec]], source_format: str,
-                images: dict[int, tuple[str, str]]) -> list[ItemResult]:
+def _store_once(
+    camera: Camera,
+    items: list[tuple[int, ReadSpec]],
+    source_format: str,
+    images: dict[int, tuple[str, str]],
+) -> list[ItemResult]:
     received_at = timezone.now()
     with transaction.atomic():
         seen = dict(
@@ -85,24 +102,46 @@ def _store_once(camera: Camera, items: list[tuple[int, ReadSpec]], source_format
                 camera=camera, event_id__in=[s.event_id for _, s in items]
             ).values_list("event_id", "read_id")
         )
-        results = [ItemResult(i, "duplicate", seen[s.event_id])
-                   for i, s in items if s.event_id in seen]
+        results = [
+            ItemResult(i, "duplicate", seen[s.event_id])
+            for i, s in items
+            if s.event_id in seen
+        ]
         fresh = [(i, s) for i, s in items if s.event_id not in seen]
         ids = plate_ids({s.normalized_plate for _, s in fresh})
         reads = PlateRead.objects.bulk_create(
-            [_read_row(s, camera, ids[s.normalized_plate], images[i], source_format,
-                       received_at) for i, s in fresh]
+            [
+                _read_row(
+                    s,
+                    camera,
+                    ids[s.normalized_plate],
+                    images[i],
+                    source_format,
+                    received_at,
+                )
+                for i, s in fresh
+            ]
         )
         IngestReceipt.objects.bulk_create(
-            [IngestReceipt(camera=camera, event_id=s.event_id, read_id=r.id,
-                           received_at=received_at) for (_, s), r in zip(fresh, reads)]
+            [
+                IngestReceipt(
+                    camera=camera,
+                    event_id=s.event_id,
+                    read_id=r.id,
+                    received_at=received_at,
+                )
+                for (_, s), r in zip(fresh, reads, strict=True)
+            ]
         )
         Camera.objects.filter(pk=camera.pk).update(last_seen_at=received_at)
-    return results + [ItemResult(i, "stored", r.id) for (i, _), r in zip(fresh, reads)]
+    return results + [
+        ItemResult(i, "stored", r.id) for (i, _), r in zip(fresh, reads, strict=True)
+    ]
 
 
-def store(camera: Camera, items: Sequence[tuple[int, ReadSpec]],
-          source_format: str) -> list[ItemResult]:
+def store(
+    camera: Camera, items: Sequence[tuple[int, ReadSpec]], source_format: str
+) -> list[ItemResult]:
     """Store valid reads; return one result per item, in index order."""
     first: dict[str, int] = {}  # event id -> index of its first item in the batch
     unique: list[tuple[int, ReadSpec]] = []

@@ -44,7 +44,9 @@ class Camera(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["agency", "name"], name="camera_name_per_agency")
+            models.UniqueConstraint(
+                fields=["agency", "name"], name="camera_name_per_agency"
+            )
         ]
 
     def __str__(self) -> str:
@@ -65,7 +67,9 @@ class Camera(models.Model):
 
     @classmethod
     def by_key(cls, key: str) -> Camera | None:
-        return cls.objects.select_related("agency").filter(key_hash=hash_key(key)).first()
+        return (
+            cls.objects.select_related("agency").filter(key_hash=hash_key(key)).first()
+        )
 
 
 class Plate(models.Model):
@@ -154,5 +158,10 @@ class IngestReceipt(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["camera", "event_id"], name="receipt_per_event")
+            models.UniqueConstraint(
+                fields=["camera", "event_id"], name="receipt_per_event"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} -> read {self.read_id}"

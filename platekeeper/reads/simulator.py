@@ -25,9 +25,32 @@ FORMATS = {
     "OR": (["DDDLLL"], 0.02),
     "WA": (["LLLDDDD"], 0.02),
 }
-CONFUSIONS = {"0": "O", "O": "0", "8": "B", "B": "8", "1": "I", "I": "1", "5": "S",
-              "S": "5", "2": "Z", "Z": "2", "6": "G", "G": "6", "D": "0"}
-MAKES = ["Toyota", "Honda", "Ford", "Chevrolet", "Nissan", "Tesla", "Hyundai", "Kia", "BMW"]
+CONFUSIONS = {
+    "0": "O",
+    "O": "0",
+    "8": "B",
+    "B": "8",
+    "1": "I",
+    "I": "1",
+    "5": "S",
+    "S": "5",
+    "2": "Z",
+    "Z": "2",
+    "6": "G",
+    "G": "6",
+    "D": "0",
+}
+MAKES = [
+    "Toyota",
+    "Honda",
+    "Ford",
+    "Chevrolet",
+    "Nissan",
+    "Tesla",
+    "Hyundai",
+    "Kia",
+    "BMW",
+]
 COLORS = ["white", "black", "silver", "gray", "blue", "red", "green"]
 TYPES = ["sedan", "suv", "pickup", "van", "hatchback"]
 
@@ -70,13 +93,20 @@ class SimRead:
 
     def as_json(self) -> dict[str, object]:
         return {
-            "event_id": self.event_id, "plate": self.plate,
-            "confidence": self.confidence, "captured_at": self.captured_at.isoformat(),
-            "state": self.state, "state_confidence": 0.9,
-            "latitude": self.latitude, "longitude": self.longitude,
+            "event_id": self.event_id,
+            "plate": self.plate,
+            "confidence": self.confidence,
+            "captured_at": self.captured_at.isoformat(),
+            "state": self.state,
+            "state_confidence": 0.9,
+            "latitude": self.latitude,
+            "longitude": self.longitude,
             "heading": self.heading,
-            "vehicle": {"make": self.vehicle.make, "color": self.vehicle.color,
-                        "type": self.vehicle.type},
+            "vehicle": {
+                "make": self.vehicle.make,
+                "color": self.vehicle.color,
+                "type": self.vehicle.type,
+            },
             "candidates": [{"plate": p, "confidence": c} for p, c in self.candidates],
         }
 
@@ -99,8 +129,13 @@ class Town:
     def _vehicle(self) -> Vehicle:
         states = list(FORMATS)
         state = self.rng.choices(states, [FORMATS[s][1] for s in states])[0]
-        return Vehicle(self._plate(state), state, self.rng.choice(MAKES),
-                       self.rng.choice(COLORS), self.rng.choice(TYPES))
+        return Vehicle(
+            self._plate(state),
+            state,
+            self.rng.choice(MAKES),
+            self.rng.choice(COLORS),
+            self.rng.choice(TYPES),
+        )
 
     def _place(self, camera: str) -> tuple[float, float, float]:
         for name, lat, lon, heading in FIXED_CAMERAS:
@@ -116,7 +151,7 @@ class Town:
         if not spots:
             return plate
         i = self.rng.choice(spots)
-        return plate[:i] + CONFUSIONS[plate[i]] + plate[i + 1:]
+        return plate[:i] + CONFUSIONS[plate[i]] + plate[i + 1 :]
 
     def read(self, at: datetime, camera: str | None = None) -> SimRead:
         camera = camera or self.rng.choice(self.cameras)
@@ -126,12 +161,26 @@ class Town:
         if self.rng.random() < 0.03:
             plate = self._misread(vehicle.plate)
             confidence = round(self.rng.uniform(0.55, 0.8), 3)
-            candidates = ((plate, confidence), (vehicle.plate, round(confidence - 0.05, 3)))
+            candidates = (
+                (plate, confidence),
+                (vehicle.plate, round(confidence - 0.05, 3)),
+            )
         lat, lon, heading = self._place(camera)
         self._serial += 1
-        return SimRead(camera, f"sim-{self._serial}-{self.rng.getrandbits(48):012x}",
-                       plate, vehicle.plate, vehicle.state, confidence, at, lat, lon,
-                       heading, vehicle, candidates)
+        return SimRead(
+            camera,
+            f"sim-{self._serial}-{self.rng.getrandbits(48):012x}",
+            plate,
+            vehicle.plate,
+            vehicle.state,
+            confidence,
+            at,
+            lat,
+            lon,
+            heading,
+            vehicle,
+            candidates,
+        )
 
     def reads(self, start: datetime, count: int, span: timedelta) -> Iterator[SimRead]:
         """`count` reads spread evenly over `span` from `start`."""

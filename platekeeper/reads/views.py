@@ -23,7 +23,7 @@ def _items_of(body: Any) -> tuple[list[Any] | None, str]:
         return None, "'reads' must be a list"
     if isinstance(body, dict):
         return [body], ""
-    return None, "send one read (an object) or a batch (a list, or {\"reads\": [...]})"
+    return None, 'send one read (an object) or a batch (a list, or {"reads": [...]})'
 
 
 def validate(items: list[Any]) -> tuple[list[tuple[int, ReadSpec]], list[ItemResult]]:
@@ -37,12 +37,17 @@ def validate(items: list[Any]) -> tuple[list[tuple[int, ReadSpec]], list[ItemRes
 
 
 def respond(results: list[ItemResult]) -> JsonResponse:
-    counts = {s: sum(r.status == s for r in results) for s in ("stored", "duplicate", "rejected")}
+    counts = {
+        s: sum(r.status == s for r in results)
+        for s in ("stored", "duplicate", "rejected")
+    }
     # 422 only when nothing in the batch was usable; a partly bad batch is a 200
     # whose items name the bad ones, so a device that retries on failure does
     # not re-send reads that were stored.
     status = 422 if counts["rejected"] == len(results) else 200
-    return JsonResponse({**counts, "items": [r.as_json() for r in results]}, status=status)
+    return JsonResponse(
+        {**counts, "items": [r.as_json() for r in results]}, status=status
+    )
 
 
 @csrf_exempt

@@ -3,7 +3,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import models
-from django.utils import timezone
 
 
 class Job(models.Model):
@@ -44,9 +43,14 @@ class JobRun(models.Model):
     scheduled_for = models.DateTimeField()
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.RUNNING
+    )
     worker = models.CharField(max_length=100)
     output = models.TextField(blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["job", "started_at"], name="jobrun_job_time")]
+
+    def __str__(self) -> str:
+        return f"{self.job.name} at {self.started_at:%Y-%m-%d %H:%M}: {self.status}"

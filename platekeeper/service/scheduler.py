@@ -13,11 +13,10 @@ import logging
 import os
 import socket
 import traceback
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.management import call_command
-from django.db import close_old_connections
 from django.utils import timezone
 
 from platekeeper.service.models import Job, JobRun
@@ -46,7 +45,10 @@ def register(specs: list[JobSpec] | None = None) -> None:
     for spec in specs if specs is not None else JOBS:
         Job.objects.update_or_create(
             name=spec.name,
-            defaults={"command": spec.command, "interval_seconds": spec.interval_seconds},
+            defaults={
+                "command": spec.command,
+                "interval_seconds": spec.interval_seconds,
+            },
             create_defaults={
                 "command": spec.command,
                 "interval_seconds": spec.interval_seconds,
@@ -91,7 +93,6 @@ def execute(run: JobRun) -> None:
 
 def tick() -> int:
     """Run every job that is due now; return how many ran."""
-    close_old_connections()
     ran = 0
     due = Job.objects.filter(enabled=True, next_run_at__lte=timezone.now())
     for job in list(due.order_by("next_run_at")):

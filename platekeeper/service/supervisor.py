@@ -66,8 +66,12 @@ class Supervisor:
             code = child.process.returncode if child.process else None
             # A child that ran a while before dying gets restarted at once.
             ran_for = now - child.started_at
-            pause = 0.0 if ran_for > 60 else min(self.MAX_PAUSE, 2.0**child.restarts / 4)
-            logger.warning("%s exited with %s; restarting in %.1fs", child.name, code, pause)
+            pause = (
+                0.0 if ran_for > 60 else min(self.MAX_PAUSE, 2.0**child.restarts / 4)
+            )
+            logger.warning(
+                "%s exited with %s; restarting in %.1fs", child.name, code, pause
+            )
             child.next_start_at = now + pause
         if now >= child.next_start_at:
             child.restarts += 1

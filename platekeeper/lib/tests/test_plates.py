@@ -83,7 +83,8 @@ def test_it_matches_a_plate_with_any_character_hidden(plate: str, i: int) -> Non
     hidden = plate[:i] + "?" + plate[i + 1 :]
     if hidden.strip("?"):
         assert Pattern.parse(hidden).matches(plate)
-        assert Pattern.parse(plate[:i] + "*").matches(plate) or i == 0
+    if i > 0:
+        assert Pattern.parse(plate[:i] + "*").matches(plate)
 
 
 def test_it_refuses_a_pattern_of_wildcards_only() -> None:

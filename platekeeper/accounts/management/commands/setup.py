@@ -22,13 +22,21 @@ ACTOR = Actor.system("setup")
 
 
 class Command(BaseCommand):
-    help = "Create the database, the agency, the first Policy and a first administrator."
+    help = (
+        "Create the database, the agency, the first Policy and a first administrator."
+    )
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--agency-name", default=os.environ.get(
-            "PLATEKEEPER_AGENCY_NAME", "Hawthorne Police Department"))
-        parser.add_argument("--agency-ori", default=os.environ.get(
-            "PLATEKEEPER_AGENCY_ORI", "CA0000000"))
+        parser.add_argument(
+            "--agency-name",
+            default=os.environ.get(
+                "PLATEKEEPER_AGENCY_NAME", "Hawthorne Police Department"
+            ),
+        )
+        parser.add_argument(
+            "--agency-ori",
+            default=os.environ.get("PLATEKEEPER_AGENCY_ORI", "CA0000000"),
+        )
         parser.add_argument("--profile", default="california")
         parser.add_argument("--admin", default="admin")
 
@@ -36,26 +44,40 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         agency, created = Agency.objects.get_or_create(
             ori=opts["agency_ori"],
-            defaults={"name": opts["agency_name"], "type": Agency.Type.LAW_ENFORCEMENT,
-                      "level": Agency.Level.LOCAL, "state": "CA"},
+            defaults={
+                "name": opts["agency_name"],
+                "type": Agency.Type.LAW_ENFORCEMENT,
+                "level": Agency.Level.LOCAL,
+                "state": "CA",
+            },
         )
         self.stdout.write(f"agency: {agency}" + (" (created)" if created else ""))
         if PolicyVersion.objects.current() is None:
             version = policy_actions.publish_profile(
-                rules_for(opts["profile"]), actor=ACTOR,
-                note=f"first version, from the {opts['profile']} profile")
-            self.stdout.write(f"published Policy v{version.number} ({opts['profile']} profile)")
+                rules_for(opts["profile"]),
+                actor=ACTOR,
+                note=f"first version, from the {opts['profile']} profile",
+            )
+            self.stdout.write(
+                f"published Policy v{version.number} ({opts['profile']} profile)"
+            )
         self._first_admin(agency, opts["admin"])
 
     def _first_admin(self, agency: Agency, username: str) -> None:
         if User.objects.filter(username=username).exists():
-            self.stdout.write(f"administrator {username!r} exists (password not shown again)")
+            self.stdout.write(
+                f"administrator {username!r} exists (password not shown again)"
+            )
             return
         password = secrets.token_urlsafe(12)
         with transaction.atomic():
             user = User.objects.create_user(username, password=password)
-            Profile.objects.create(user=user, agency=agency, job_title="ALPR Administrator")
-            record_in_action(ACTOR, Entry(Action.ACCOUNT_CREATED, {"username": username}))
+            Profile.objects.create(
+                user=user, agency=agency, job_title="ALPR Administrator"
+            )
+            record_in_action(
+                ACTOR, Entry(Action.ACCOUNT_CREATED, {"username": username})
+            )
         self.stdout.write(
             f"administrator {username!r} created; one-time password (shown once): {password}"
         )

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         missing = triggers.missing()
         if missing:
-            raise CommandError(f"audit log triggers missing: {', '.join(sorted(missing))}")
+            raise CommandError(
+                f"audit log triggers missing: {', '.join(sorted(missing))}"
+            )
         checked, problem = first_break()
         if problem:
             raise CommandError(problem)

@@ -26,8 +26,11 @@ class Command(BaseCommand):
         create.add_argument("--lat", type=float)
         create.add_argument("--lon", type=float)
         create.add_argument("--heading", type=float)
-        create.add_argument("--approved", action="store_true",
-                            help="approved as an ALPR camera under the Policy")
+        create.add_argument(
+            "--approved",
+            action="store_true",
+            help="approved as an ALPR camera under the Policy",
+        )
         for verb in ("rotate-key", "revoke-key", "approve"):
             sub.add_parser(verb).add_argument("name")
         sub.add_parser("list")
@@ -35,7 +38,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         verb = opts["verb"]
         if verb == "list":
-            for c in Camera.objects.select_related("agency").order_by("agency__ori", "name"):
+            for c in Camera.objects.select_related("agency").order_by(
+                "agency__ori", "name"
+            ):
                 state = "revoked" if c.key_hash is None else f"key {c.key_prefix}…"
                 approved = "approved" if c.approved else "NOT approved"
                 self.stdout.write(f"{c.agency.ori}  {c.name}  ({approved}, {state})")
@@ -43,15 +48,24 @@ class Command(BaseCommand):
         if verb == "create":
             agency = self._agency(opts["agency"])
             camera, key = actions.create_camera(
-                agency, opts["name"], actor=ACTOR, approved=opts["approved"],
+                agency,
+                opts["name"],
+                actor=ACTOR,
+                approved=opts["approved"],
                 kind=Camera.Kind.MOBILE if opts["mobile"] else Camera.Kind.FIXED,
-                latitude=opts["lat"], longitude=opts["lon"], heading=opts["heading"],
+                latitude=opts["lat"],
+                longitude=opts["lon"],
+                heading=opts["heading"],
             )
-            self.stdout.write(f"camera {camera.name} created; its key (shown once): {key}")
+            self.stdout.write(
+                f"camera {camera.name} created; its key (shown once): {key}"
+            )
             return
         camera = self._camera(opts["name"])
         if verb == "rotate-key":
-            self.stdout.write(f"new key (shown once): {actions.rotate_key(camera, actor=ACTOR)}")
+            self.stdout.write(
+                f"new key (shown once): {actions.rotate_key(camera, actor=ACTOR)}"
+            )
         elif verb == "revoke-key":
             actions.revoke_key(camera, actor=ACTOR)
             self.stdout.write(f"key of {camera.name} revoked")

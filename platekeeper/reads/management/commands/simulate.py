@@ -30,8 +30,14 @@ def demo_keys(agency: Agency) -> dict[str, str]:
             lat, lon, heading = fixed.get(name, (None, None, None))
             kind = Camera.Kind.FIXED if name in fixed else Camera.Kind.MOBILE
             _, key = actions.create_camera(
-                agency, PREFIX + name, actor=ACTOR, approved=True, kind=kind,
-                latitude=lat, longitude=lon, heading=heading,
+                agency,
+                PREFIX + name,
+                actor=ACTOR,
+                approved=True,
+                kind=kind,
+                latitude=lat,
+                longitude=lon,
+                heading=heading,
             )
         else:
             key = actions.rotate_key(camera, actor=ACTOR)
@@ -44,15 +50,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--rate", type=float, default=2.0, help="reads per second")
-        parser.add_argument("--duration", type=float, default=60.0,
-                            help="seconds to run (0: until stopped)")
+        parser.add_argument(
+            "--duration",
+            type=float,
+            default=60.0,
+            help="seconds to run (0: until stopped)",
+        )
         parser.add_argument("--url", default="http://127.0.0.1:8000")
         parser.add_argument("--seed", type=int, default=427)
-        parser.add_argument("--wait", action="store_true",
-                            help="wait for the server to come up first")
+        parser.add_argument(
+            "--wait", action="store_true", help="wait for the server to come up first"
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        agency = Agency.objects.filter(type=Agency.Type.LAW_ENFORCEMENT).order_by("id").first()
+        agency = (
+            Agency.objects.filter(type=Agency.Type.LAW_ENFORCEMENT)
+            .order_by("id")
+            .first()
+        )
         if agency is None:
             raise CommandError("no agency yet: run 'platekeeper setup' first")
         keys = demo_keys(agency)
@@ -72,8 +87,14 @@ class Command(BaseCommand):
                 time.sleep(0.5)
         raise CommandError("the server did not come up")
 
-    def _feed(self, client: httpx.Client, town: Town, keys: dict[str, str],
-              rate: float, duration: float) -> int:
+    def _feed(
+        self,
+        client: httpx.Client,
+        town: Town,
+        keys: dict[str, str],
+        rate: float,
+        duration: float,
+    ) -> int:
         started, sent, owed = time.monotonic(), 0, 0.0
         while duration <= 0 or time.monotonic() - started < duration:
             time.sleep(1.0)
@@ -85,13 +106,18 @@ class Command(BaseCommand):
             owed -= int(owed)
             for camera, reads in batches.items():
                 try:
-                    response = client.post("/api/v1/reads", json=reads,
-                                           headers={"Authorization": f"Bearer {keys[camera]}"})
+                    response = client.post(
+                        "/api/v1/reads",
+                        json=reads,
+                        headers={"Authorization": f"Bearer {keys[camera]}"},
+                    )
                 except httpx.TransportError as exc:
                     self.stderr.write(f"server unreachable ({exc}); will retry")
                     continue
                 if response.status_code != 200:
-                    self.stderr.write(f"{camera}: {response.status_code} {response.text[:200]}")
+                    self.stderr.write(
+                        f"{camera}: {response.status_code} {response.text[:200]}"
+                    )
                 else:
                     sent += len(reads)
         return sent

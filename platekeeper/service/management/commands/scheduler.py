@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import close_old_connections
 
 from platekeeper.service import scheduler
 
@@ -15,8 +16,12 @@ class Command(BaseCommand):
     help = "Run scheduled jobs (purge, refreshes, audits) as they fall due."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--interval", type=float, default=15.0,
-                            help="seconds between looks at the job table")
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=15.0,
+            help="seconds between looks at the job table",
+        )
         parser.add_argument("--once", action="store_true", help="one look, then exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -29,5 +34,6 @@ class Command(BaseCommand):
         signal.signal(signal.SIGINT, lambda *_: stop.set())
         self.stdout.write("scheduler running")
         while not stop.is_set():
+            close_old_connections()  # a long-lived process must not keep a dead one
             scheduler.tick()
             stop.wait(options["interval"])

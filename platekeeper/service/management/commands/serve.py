@@ -16,13 +16,39 @@ from platekeeper.service.supervisor import Child, Supervisor
 def children(host: str, port: int, demo: bool) -> list[Child]:
     me = [sys.executable, "-m", "platekeeper"]
     out = [
-        Child("web", [sys.executable, "-m", "uvicorn", "platekeeper.asgi:application",
-                      "--host", host, "--port", str(port), "--no-access-log"]),
+        Child(
+            "web",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "platekeeper.asgi:application",
+                "--host",
+                host,
+                "--port",
+                str(port),
+                "--no-access-log",
+            ],
+        ),
         Child("scheduler", [*me, "scheduler"]),
     ]
     if demo:
-        out.append(Child("demo feed", [*me, "simulate", "--rate", "2", "--duration", "0",
-                                       "--url", f"http://{host}:{port}", "--wait"]))
+        out.append(
+            Child(
+                "demo feed",
+                [
+                    *me,
+                    "simulate",
+                    "--rate",
+                    "2",
+                    "--duration",
+                    "0",
+                    "--url",
+                    f"http://{host}:{port}",
+                    "--wait",
+                ],
+            )
+        )
     return out
 
 
@@ -32,11 +58,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--demo", action="store_true", default=settings.DEMO,
-                            help="also run a simulated camera feed (PLATEKEEPER_DEMO)")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            default=settings.DEMO,
+            help="also run a simulated camera feed (PLATEKEEPER_DEMO)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        supervisor = Supervisor(children(options["host"], options["port"], options["demo"]))
+        supervisor = Supervisor(
+            children(options["host"], options["port"], options["demo"])
+        )
         signal.signal(signal.SIGTERM, supervisor.stop)
         signal.signal(signal.SIGINT, supervisor.stop)
         self.stdout.write(f"Platekeeper on http://{options['host']}:{options['port']}/")

@@ -1,0 +1,183 @@
+"""Personas and helpers shared by the tests.
+
+Later issues add gates (MFA, training, approval); they extend the personas
+here so that every earlier test keeps passing.
+"""
+
+from __future__ import annotations
+
+import base64
+import socket
+import threading
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+import uvicorn
+from django.contrib.auth.models import User
+from django.test import Client, TestCase, TransactionTestCase
+from django.utils import timezone
+
+from platekeeper.accounts.models import Agency, Profile
+from platekeeper.audit import triggers
+from platekeeper.audit.models import AccessRecord
+from platekeeper.audit.record import Actor
+from platekeeper.lib import plates
+from platekeeper.policy.actions import publish_profile
+from platekeeper.policy.profiles import rules_for
+from platekeeper.reads.models import Camera, Plate, PlateRead
+
+PASSWORD = "correct horse battery staple"
+# The smallest valid JPEG header, enough for the blob store's magic-byte check.
+JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 60 + b"\xff\xd9"
+JPEG_B64 = base64.b64encode(JPEG_BYTES).decode()
+
+
+class Personas:
+    """Builds the people and places every test can use."""
+
+    def make_world(self) -> None:
+        self.policy = publish_profile(
+            rules_for("california"), actor=Actor.system("tests"), note="tests"
+        )
+        self.hawthorne = Agency.objects.create(
+            name="Hawthorne Police Department",
+            ori="CA0194200",
+            type=Agency.Type.LAW_ENFORCEMENT,
+            level=Agency.Level.LOCAL,
+            state="CA",
+        )
+        self.inglewood = Agency.objects.create(
+            name="Inglewood Police Department",
+            ori="CA0194300",
+            type=Agency.Type.LAW_ENFORCEMENT,
+            level=Agency.Level.LOCAL,
+            state="CA",
+        )
+
+        # Alice administers Hawthorne's ALPR system: cameras, accounts; no searches
+        self.alice = self.person("alice", self.hawthorne, "ALPR Administrator")
+        # Dave is a Hawthorne detective: full search, canvass, exports
+        self.dave = self.person("dave", self.hawthorne, "Detective")
+        # Olivia is a Hawthorne patrol officer: plate searches over the recent window
+        self.olivia = self.person("olivia", self.hawthorne, "Police Officer")
+        # Uma audits Hawthorne's use of the system: audit log, never plate searches
+        self.uma = self.person("uma", self.hawthorne, "Auditor")
+        # Otto is an Inglewood detective: must see nothing of Hawthorne's data
+        self.otto = self.person("otto", self.inglewood, "Detective")
+        # Tom's job title ("Parking Enforcement") is not in the Policy: no ALPR access
+        self.tom = self.person("tom", self.hawthorne, "Parking Enforcement")
+
+        self.camera = Camera(
+            agency=self.hawthorne,
+            name="Hawthorne Blvd & El Segundo NB",
+            latitude=33.9165,
+            longitude=-118.3527,
+            heading=0,
+            approved=True,
+        )
+        self.camera_key = self.camera.new_key()
+        self.camera.save()
+        self.inglewood_camera = Camera(
+            agency=self.inglewood, name="Manchester & Prairie", approved=True
+        )
+        self.inglewood_camera_key = self.inglewood_camera.new_key()
+        self.inglewood_camera.save()
+
+    def person(self, username: str, agency: Agency, title: str) -> User:
+        user = User.objects.create_user(username, password=PASSWORD)
+        Profile.objects.create(user=user, agency=agency, job_title=title)
+        return user
+
+    def make_read(
+        self,
+        plate: str = "7ABC123",
+        camera: Camera | None = None,
+        captured_at: datetime | None = None,
+        **fields: Any,
+    ) -> PlateRead:
+        text = plates.normalize(plate)
+        plate_row, _ = Plate.objects.get_or_create(
+            plate=text, defaults=Plate.fields_for(text)
+        )
+        now = timezone.now()
+        return PlateRead.objects.create(
+            plate=plate_row,
+            plate_text=plate,
+            camera=camera or self.camera,
+            confidence=fields.pop("confidence", 0.93),
+            state=fields.pop("state", "CA"),
+            captured_at=captured_at or now - timedelta(hours=1),
+            received_at=now,
+            source_format="generic",
+            **fields,
+        )
+
+    def login(self, user: User) -> Client:
+        client = Client(enforce_csrf_checks=False)
+        client.force_login(user)
+        session = client.session
+        session["banner_acknowledged"] = True  # the system-use banner (R11)
+        session.save()
+        return client
+
+    def access_records(self, **filters: Any) -> list[AccessRecord]:
+        return list(AccessRecord.objects.filter(**filters).order_by("id"))
+
+
+class BaseTestCase(Personas, TestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.make_world()
+
+
+class LiveServer:
+    """The ASGI app served by uvicorn in a background thread (as in production)."""
+
+    def __init__(self) -> None:
+        from platekeeper.asgi import application
+
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        sock.close()
+        config = uvicorn.Config(
+            application,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+class LiveTestCase(Personas, TransactionTestCase):
+    """Data committed for real, so a server thread or a child process sees it."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.make_world()
+
+    def _fixture_teardown(self) -> None:
+        # The flush empties every table, the append-only audit log too: the one
+        # place where its triggers are lifted, and only for the flush.
+        with triggers.lifted():
+            super()._fixture_teardown()
