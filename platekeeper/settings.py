@@ -114,7 +114,12 @@ def _databases() -> dict[str, dict[str, object]]:
             # WAL lets searches read while ingest writes; IMMEDIATE takes the write
             # lock at BEGIN, so writers queue on busy_timeout instead of failing
             # with "database is locked" when a read transaction upgrades.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # A 64 MiB page cache per connection (the default is 2 MiB, less
+            # than the read indexes of a few months' traffic).
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"
+            ),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }

@@ -15,7 +15,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from platekeeper.reads import blobs
+from platekeeper.reads import blobs, sql
 from platekeeper.reads.models import Camera, IngestReceipt, Plate, PlateRead
 from platekeeper.reads.specs import ReadSpec, decode_image
 
@@ -39,11 +39,11 @@ class ItemResult:
 def plate_ids(texts: set[str]) -> dict[str, int]:
     """Ids of the distinct plates, adding the ones never seen before."""
     known = dict(Plate.objects.filter(plate__in=texts).values_list("plate", "id"))
-    new = texts - known.keys()
+    new = sorted(texts - known.keys())
     if new:
-        Plate.objects.bulk_create(
-            [Plate(**Plate.fields_for(p)) for p in new], ignore_conflicts=True
-        )
+        # Conflicts are another writer adding the same plate first: skip, re-read.
+        sql.insert(Plate, PLATE_COLUMNS, [list(Plate.fields_for(p).values()) for p in new],
+                   on_conflict_ignore="plate")
         known.update(Plate.objects.filter(plate__in=new).values_list("plate", "id"))
     return known
 
@@ -58,35 +58,32 @@ def _store_images(spec: ReadSpec) -> tuple[str, str]:
     return plate, overview
 
 
-def _read_row(
-    spec: ReadSpec,
-    camera: Camera,
-    plate_id: int,
-    images: tuple[str, str],
-    source_format: str,
-    received_at: datetime,
-) -> PlateRead:
+PLATE_COLUMNS = ["plate", "misread_key", "plate_reversed"]
+READ_COLUMNS = [
+    "plate", "plate_text", "state", "state_confidence", "confidence", "captured_at",
+    "received_at", "latitude", "longitude", "heading", "camera", "vehicle_make",
+    "vehicle_color", "vehicle_type", "source_format", "candidates", "plate_image",
+    "overview_image",
+]
+RECEIPT_COLUMNS = ["camera", "event_id", "read_id", "received_at"]
+
+
+def _or(value: float | None, fallback: float | None) -> float | None:
+    return value if value is not None else fallback
+
+
+def _read_row(spec: ReadSpec, camera: Camera, plate_id: int, images: tuple[str, str],
+              source_format: str, received_at: datetime) -> list[object]:
+    """A read's values in the order of READ_COLUMNS."""
     vehicle = spec.vehicle
-    return PlateRead(
-        plate_id=plate_id,
-        plate_text=spec.plate,
-        state=spec.state.upper(),
-        state_confidence=spec.state_confidence,
-        confidence=spec.confidence,
-        captured_at=spec.captured_at,
-        received_at=received_at,
-        latitude=spec.latitude if spec.latitude is not None else camera.latitude,
-        longitude=spec.longitude if spec.longitude is not None else camera.longitude,
-        heading=spec.heading if spec.heading is not None else camera.heading,
-        camera_id=camera.id,
-        vehicle_make=vehicle.make if vehicle else "",
-        vehicle_color=vehicle.color if vehicle else "",
-        vehicle_type=vehicle.type if vehicle else "",
-        source_format=source_format,
-        candidates=[c.model_dump() for c in spec.candidates],
-        plate_image=images[0],
-        overview_image=images[1],
-    )
+    return [
+        plate_id, spec.plate, spec.state.upper(), spec.state_confidence, spec.confidence,
+        spec.captured_at, received_at, _or(spec.latitude, camera.latitude),
+        _or(spec.longitude, camera.longitude), _or(spec.heading, camera.heading),
+        camera.id, vehicle.make if vehicle else "", vehicle.color if vehicle else "",
+        vehicle.type if vehicle else "", source_format,
+        [c.model_dump() for c in spec.candidates], images[0], images[1],
+    ]
 
 
 def _store_once(
@@ -109,34 +106,19 @@ def _store_once(
         ]
         fresh = [(i, s) for i, s in items if s.event_id not in seen]
         ids = plate_ids({s.normalized_plate for _, s in fresh})
-        reads = PlateRead.objects.bulk_create(
-            [
-                _read_row(
-                    s,
-                    camera,
-                    ids[s.normalized_plate],
-                    images[i],
-                    source_format,
-                    received_at,
-                )
-                for i, s in fresh
-            ]
-        )
-        IngestReceipt.objects.bulk_create(
-            [
-                IngestReceipt(
-                    camera=camera,
-                    event_id=s.event_id,
-                    read_id=r.id,
-                    received_at=received_at,
-                )
-                for (_, s), r in zip(fresh, reads, strict=True)
-            ]
-        )
+        rows = [
+            _read_row(s, camera, ids[s.normalized_plate], images[i], source_format, received_at)
+            for i, s in fresh
+        ]
+        read_ids = sql.insert(PlateRead, READ_COLUMNS, rows, returning_ids=True)
+        receipts = [
+            [camera.id, s.event_id, read_id, received_at]
+            for (_, s), read_id in zip(fresh, read_ids, strict=True)
+        ]
+        sql.insert(IngestReceipt, RECEIPT_COLUMNS, receipts)
         Camera.objects.filter(pk=camera.pk).update(last_seen_at=received_at)
-    return results + [
-        ItemResult(i, "stored", r.id) for (i, _), r in zip(fresh, reads, strict=True)
-    ]
+    stored = zip(fresh, read_ids, strict=True)
+    return results + [ItemResult(i, "stored", read_id) for (i, _), read_id in stored]
 
 
 def store(

@@ -9,6 +9,7 @@ their candidates.
 
 from __future__ import annotations
 
+import itertools
 import random
 import string
 from collections.abc import Iterator
@@ -116,7 +117,8 @@ class Town:
         self.rng = random.Random(seed)
         self.vehicles = [self._vehicle() for _ in range(vehicles)]
         # Commuters: a small share of vehicles makes most of the traffic.
-        self.weights = [1.0 / (rank + 1) ** 0.8 for rank in range(vehicles)]
+        weights = [1.0 / (rank + 1) ** 0.8 for rank in range(vehicles)]
+        self.cum_weights = list(itertools.accumulate(weights))
         self.cameras = [name for name, *_ in FIXED_CAMERAS] + PATROL_CARS
         self._patrol = {name: list(CENTER) for name in PATROL_CARS}
         self._serial = 0
@@ -155,7 +157,7 @@ class Town:
 
     def read(self, at: datetime, camera: str | None = None) -> SimRead:
         camera = camera or self.rng.choice(self.cameras)
-        vehicle = self.rng.choices(self.vehicles, self.weights)[0]
+        vehicle = self.rng.choices(self.vehicles, cum_weights=self.cum_weights)[0]
         confidence = round(self.rng.uniform(0.72, 0.99), 3)
         plate, candidates = vehicle.plate, ((vehicle.plate, confidence),)
         if self.rng.random() < 0.03:

@@ -1,0 +1,59 @@
+"""Multi-row INSERT for the ingest hot path.
+
+Django's bulk_create spends most of its time preparing each field of each
+object (measured: 0.9 s of 1.2 s for 10 batches of 500 reads, against 0.13 s
+executing the SQL; docs/decisions/0003). Here the values are adapted once per
+column kind and sent as one statement; columns come from the model, so the
+SQL cannot drift from the schema.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+
+def _sqlite_datetime(value: datetime) -> str:
+    # What Django's adapt_datetimefield_value stores on SQLite (naive UTC text),
+    # without its per-call settings lookups: a fifth of the batch's time.
+    return str(value.astimezone(UTC).replace(tzinfo=None))
+
+
+def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+    if isinstance(field, models.DateTimeField):
+        if connection.vendor == "sqlite":
+            return _sqlite_datetime
+        return connection.ops.adapt_datetimefield_value  # type: ignore[no-any-return]
+    if isinstance(field, models.JSONField):
+        return json.dumps
+    return lambda value: value
+
+
+def insert(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]],
+           *, returning_ids: bool = False, on_conflict_ignore: str = "") -> list[int]:
+    """Insert `rows` (values in the order of `names`); return their ids if asked.
+
+    `on_conflict_ignore` names the unique column(s) whose conflicts are skipped.
+    Ids come back in row order, as bulk_create relies on for both databases.
+    """
+    if not rows:
+        return []
+    meta = model._meta
+    fields = [meta.get_field(n) for n in names]
+    adapters = [_adapter(f) for f in fields]  # type: ignore[arg-type]
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(f.column) for f in fields)  # type: ignore[union-attr]
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {', '.join([marks] * len(rows))}"
+    if on_conflict_ignore:
+        sql += f" ON CONFLICT ({on_conflict_ignore}) DO NOTHING"
+    if returning_ids:
+        sql += f" RETURNING {qn(meta.pk.column)}"
+    params = [adapt(value) for row in rows for adapt, value in zip(adapters, row, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [r[0] for r in cursor.fetchall()] if returning_ids else []

@@ -1,0 +1,209 @@
+"""Benchmarks: each figure is measured beside a baseline from the same run.
+
+The machines this runs on are shared, so absolute times drift; the ratio to a
+baseline measured a moment earlier on the same database does not.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from django.db import connection, transaction
+from django.utils import timezone
+
+from platekeeper.accounts.models import Agency
+from platekeeper.audit.record import Actor
+from platekeeper.lib import plates
+from platekeeper.policy.actions import publish_profile
+from platekeeper.policy.models import PolicyVersion
+from platekeeper.policy.profiles import rules_for
+from platekeeper.reads.models import Camera, IngestReceipt, Plate, PlateRead
+from platekeeper.reads.simulator import SimRead, Town
+
+ACTOR = Actor.system("bench")
+Figures = dict[str, Any]
+
+
+def bench_agency() -> Agency:
+    agency, _ = Agency.objects.get_or_create(
+        ori="CA0000000", defaults={"name": "Bench Police Department",
+                                   "type": Agency.Type.LAW_ENFORCEMENT,
+                                   "level": Agency.Level.LOCAL, "state": "CA"})
+    if PolicyVersion.objects.current() is None:
+        publish_profile(rules_for("california"), actor=ACTOR, note="bench")
+    return agency
+
+
+def bench_cameras(agency: Agency) -> dict[str, Camera]:
+    out = {}
+    for name in Town(vehicles=1).cameras:
+        camera, _ = Camera.objects.get_or_create(
+            agency=agency, name=f"Bench: {name}", defaults={"approved": True})
+        out[name] = camera
+    return out
+
+
+# -- bulk loading (the prefill, and the plain-insert baseline) ----------------
+
+def _plate_ids(cursor: Any, texts: set[str]) -> dict[str, int]:
+    rows = [(p, plates.misread_key(p), plates.reverse(p)) for p in texts]
+    conflict = "ON CONFLICT (plate) DO NOTHING"
+    cursor.executemany(
+        f"INSERT INTO reads_plate (plate, misread_key, plate_reversed) VALUES (%s, %s, %s) "
+        f"{conflict}", rows)
+    marks = ",".join(["%s"] * len(texts))
+    cursor.execute(f"SELECT plate, id FROM reads_plate WHERE plate IN ({marks})", list(texts))
+    return dict(cursor.fetchall())
+
+
+def plain_insert(batch: list[SimRead], cameras: dict[str, Camera], now: datetime) -> None:
+    """The same rows as ingest stores, by executemany in one transaction, no ORM."""
+    when = connection.ops.adapt_datetimefield_value
+    received = when(now)
+    with transaction.atomic(), connection.cursor() as cursor:
+        ids = _plate_ids(cursor, {plates.normalize(r.plate) for r in batch})
+        read_rows = [(
+            ids[plates.normalize(r.plate)], r.plate, r.state, 0.9, r.confidence,
+            when(r.captured_at), received, r.latitude, r.longitude, r.heading,
+            cameras[r.camera].id, r.vehicle.make, r.vehicle.color, r.vehicle.type,
+            "generic", json.dumps([{"plate": p, "confidence": c} for p, c in r.candidates]),
+            "", "") for r in batch]
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM reads_plateread")
+        first_id = cursor.fetchone()[0] + 1
+        cursor.executemany(
+            "INSERT INTO reads_plateread (plate_id, plate_text, state, state_confidence, "
+            "confidence, captured_at, received_at, latitude, longitude, heading, camera_id, "
+            "vehicle_make, vehicle_color, vehicle_type, source_format, candidates, "
+            "plate_image, overview_image) VALUES "
+            "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)", read_rows)
+        # Ids are consecutive: this transaction holds the write lock (SQLite)
+        # and the bench is the only writer (PostgreSQL).
+        cursor.executemany(
+            "INSERT INTO reads_ingestreceipt (camera_id, event_id, read_id, received_at) "
+            "VALUES (%s, %s, %s, %s)",
+            [(cameras[r.camera].id, r.event_id, first_id + i, received)
+             for i, r in enumerate(batch)])
+
+
+def batches(reads: Iterator[SimRead], size: int) -> Iterator[list[SimRead]]:
+    batch: list[SimRead] = []
+    for read in reads:
+        batch.append(read)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def prefill(size: int, log: Callable[[str], None]) -> None:
+    """Fill the database to `size` reads of a simulated year (kept between runs)."""
+    have = PlateRead.objects.count()
+    if have >= size:
+        return
+    cameras = bench_cameras(bench_agency())
+    town = Town(seed=have + 1)
+    start = timezone.now() - timedelta(days=365)
+    done, t0 = have, time.monotonic()
+    for batch in batches(town.reads(start, size - have, timedelta(days=360)), 5000):
+        plain_insert(batch, cameras, timezone.now())
+        done += len(batch)
+        if done % 100_000 < 5000:
+            log(f"prefill: {done:,} reads ({time.monotonic() - t0:.0f}s)")
+
+
+# -- ingest ---------------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Server:
+    """The web app in its own process, one uvicorn worker, as `serve` runs it."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "platekeeper.asgi:application", "--host",
+             "127.0.0.1", "--port", str(self.port), "--no-access-log", "--log-level",
+             "warning"], env=os.environ.copy())
+
+    def __enter__(self) -> str:
+        url = f"http://127.0.0.1:{self.port}"
+        for _ in range(200):
+            try:
+                httpx.get(url + "/healthz", timeout=1)
+                return url
+            except httpx.TransportError:
+                time.sleep(0.1)
+        raise RuntimeError("bench server did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.terminate()
+        self.process.wait(10)
+
+
+def ingest(count: int, batch_size: int = 500) -> Figures:
+    agency = bench_agency()
+    cameras = bench_cameras(agency)
+    camera = cameras[next(iter(cameras))]
+    key = camera.new_key()
+    camera.save()
+    town = Town(seed=int(time.time()))
+    now = timezone.now()
+    # Bodies are encoded before the clock starts: the figure is the server's.
+    chunks = list(batches(town.reads(now - timedelta(hours=1), count, timedelta(hours=1)),
+                          batch_size))
+    bodies = [json.dumps([r.as_json() for r in chunk]).encode() for chunk in chunks]
+    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
+    with Server() as url, httpx.Client(base_url=url, timeout=60) as client:
+        client.post("/api/v1/reads", content=bodies[0], headers=headers)  # warm-up
+        t0 = time.perf_counter()
+        for body in bodies[1:]:
+            response = client.post("/api/v1/reads", content=body, headers=headers)
+            if response.status_code != 200 or response.json()["rejected"]:
+                raise RuntimeError(f"ingest failed: {response.status_code} {response.text[:300]}")
+        api_seconds = time.perf_counter() - t0
+    api_reads = sum(len(chunk) for chunk in chunks[1:])
+    plain = list(Town(seed=int(time.time()) + 1).reads(now, api_reads, timedelta(hours=1)))
+    t0 = time.perf_counter()
+    for batch in batches(iter(plain), batch_size):
+        plain_insert(batch, cameras, timezone.now())
+    plain_seconds = time.perf_counter() - t0
+    api_rate, plain_rate = api_reads / api_seconds, api_reads / plain_seconds
+    return {
+        "ingest_api_reads_per_s": round(api_rate),
+        "ingest_plain_insert_reads_per_s": round(plain_rate),
+        "ingest_api_vs_plain_ratio": round(api_rate / plain_rate, 3),
+        "ingest_reads_measured": api_reads,
+    }
+
+
+def database_figures() -> Figures:
+    return {
+        "database": connection.vendor,
+        "reads_in_database": PlateRead.objects.count(),
+        "distinct_plates": Plate.objects.count(),
+        "receipts": IngestReceipt.objects.count(),
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def p50_ms(samples: list[float]) -> float:
+    return round(statistics.median(samples) * 1000, 2)
+
+
+def ingest_group(opts: dict[str, Any]) -> Figures:
+    return ingest(opts["ingest_reads"])

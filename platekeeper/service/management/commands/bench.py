@@ -1,0 +1,65 @@
+"""Measure Platekeeper against baselines from the same run; print JSON.
+
+The database is a separate one kept for benchmarks (PLATEKEEPER_DATA_DIR/bench
+on SQLite, or --database-url), filled once to --size reads and reused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+GROUPS = ["ingest", "import", "hotlists", "search", "audit", "retention", "recognition"]
+MARK = "PLATEKEEPER_BENCH_DATABASE"
+
+
+class Command(BaseCommand):
+    help = "Run the benchmarks and print one JSON object of figures."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--json", action="store_true", help="print JSON (the only format)")
+        parser.add_argument("--only", choices=GROUPS, action="append",
+                            help="run this group (repeatable); default: all built so far")
+        parser.add_argument("--size", type=int, default=1_000_000,
+                            help="reads in the pre-filled database")
+        parser.add_argument("--database-url", help="benchmark on this database (PostgreSQL)")
+        parser.add_argument("--ingest-reads", type=int, default=20_000)
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        if os.environ.get(MARK) != "1":
+            self._reexec(opts)
+        from platekeeper.service import bench
+
+        call_command("migrate", interactive=False, verbosity=0)
+        log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731, T201
+        t0 = time.monotonic()
+        bench.prefill(opts["size"], log)
+        figures: dict[str, Any] = {"prefill_seconds": round(time.monotonic() - t0, 1)}
+        groups = opts["only"] or ["ingest", "search"]
+        for group in groups:
+            runner = getattr(bench, f"{group}_group", None)
+            if runner is None:
+                raise CommandError(f"the {group!r} benchmarks are not built yet")
+            log(f"running {group}")
+            figures.update(runner(opts))
+        figures.update(bench.database_figures())
+        self.stdout.write(json.dumps(figures, indent=2))
+
+    def _reexec(self, opts: dict[str, Any]) -> None:
+        """Run again with the settings pointed at the benchmark database."""
+        env = os.environ.copy()
+        env[MARK] = "1"
+        if opts["database_url"]:
+            env["DATABASE_URL"] = opts["database_url"]
+        else:
+            env.pop("DATABASE_URL", None)
+            env["PLATEKEEPER_DATA_DIR"] = str(Path(settings.DATA_DIR) / "bench")
+        os.execve(sys.executable, [sys.executable, "-m", "platekeeper", *sys.argv[1:]], env)
