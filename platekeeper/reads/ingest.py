@@ -42,8 +42,12 @@ def plate_ids(texts: set[str]) -> dict[str, int]:
     new = sorted(texts - known.keys())
     if new:
         # Conflicts are another writer adding the same plate first: skip, re-read.
-        sql.insert(Plate, PLATE_COLUMNS, [list(Plate.fields_for(p).values()) for p in new],
-                   on_conflict_ignore="plate")
+        sql.insert(
+            Plate,
+            PLATE_COLUMNS,
+            [list(Plate.fields_for(p).values()) for p in new],
+            on_conflict_ignore="plate",
+        )
         known.update(Plate.objects.filter(plate__in=new).values_list("plate", "id"))
     return known
 
@@ -60,9 +64,23 @@ def _store_images(spec: ReadSpec) -> tuple[str, str]:
 
 PLATE_COLUMNS = ["plate", "misread_key", "plate_reversed"]
 READ_COLUMNS = [
-    "plate", "plate_text", "state", "state_confidence", "confidence", "captured_at",
-    "received_at", "latitude", "longitude", "heading", "camera", "vehicle_make",
-    "vehicle_color", "vehicle_type", "source_format", "candidates", "plate_image",
+    "plate",
+    "plate_text",
+    "state",
+    "state_confidence",
+    "confidence",
+    "captured_at",
+    "received_at",
+    "latitude",
+    "longitude",
+    "heading",
+    "camera",
+    "vehicle_make",
+    "vehicle_color",
+    "vehicle_type",
+    "source_format",
+    "candidates",
+    "plate_image",
     "overview_image",
 ]
 RECEIPT_COLUMNS = ["camera", "event_id", "read_id", "received_at"]
@@ -72,17 +90,35 @@ def _or(value: float | None, fallback: float | None) -> float | None:
     return value if value is not None else fallback
 
 
-def _read_row(spec: ReadSpec, camera: Camera, plate_id: int, images: tuple[str, str],
-              source_format: str, received_at: datetime) -> list[object]:
+def _read_row(
+    spec: ReadSpec,
+    camera: Camera,
+    plate_id: int,
+    images: tuple[str, str],
+    source_format: str,
+    received_at: datetime,
+) -> list[object]:
     """A read's values in the order of READ_COLUMNS."""
     vehicle = spec.vehicle
     return [
-        plate_id, spec.plate, spec.state.upper(), spec.state_confidence, spec.confidence,
-        spec.captured_at, received_at, _or(spec.latitude, camera.latitude),
-        _or(spec.longitude, camera.longitude), _or(spec.heading, camera.heading),
-        camera.id, vehicle.make if vehicle else "", vehicle.color if vehicle else "",
-        vehicle.type if vehicle else "", source_format,
-        [c.model_dump() for c in spec.candidates], images[0], images[1],
+        plate_id,
+        spec.plate,
+        spec.state.upper(),
+        spec.state_confidence,
+        spec.confidence,
+        spec.captured_at,
+        received_at,
+        _or(spec.latitude, camera.latitude),
+        _or(spec.longitude, camera.longitude),
+        _or(spec.heading, camera.heading),
+        camera.id,
+        vehicle.make if vehicle else "",
+        vehicle.color if vehicle else "",
+        vehicle.type if vehicle else "",
+        source_format,
+        [c.model_dump() for c in spec.candidates],
+        images[0],
+        images[1],
     ]
 
 
@@ -107,7 +143,14 @@ def _store_once(
         fresh = [(i, s) for i, s in items if s.event_id not in seen]
         ids = plate_ids({s.normalized_plate for _, s in fresh})
         rows = [
-            _read_row(s, camera, ids[s.normalized_plate], images[i], source_format, received_at)
+            _read_row(
+                s,
+                camera,
+                ids[s.normalized_plate],
+                images[i],
+                source_format,
+                received_at,
+            )
             for i, s in fresh
         ]
         read_ids = sql.insert(PlateRead, READ_COLUMNS, rows, returning_ids=True)

@@ -10,8 +10,8 @@ SQL cannot drift from the schema.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, models
@@ -33,8 +33,14 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
     return lambda value: value
 
 
-def insert(model: type[models.Model], names: Sequence[str], rows: Sequence[Sequence[Any]],
-           *, returning_ids: bool = False, on_conflict_ignore: str = "") -> list[int]:
+def insert(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning_ids: bool = False,
+    on_conflict_ignore: str = "",
+) -> list[int]:
     """Insert `rows` (values in the order of `names`); return their ids if asked.
 
     `on_conflict_ignore` names the unique column(s) whose conflicts are skipped.
@@ -53,7 +59,9 @@ def insert(model: type[models.Model], names: Sequence[str], rows: Sequence[Seque
         sql += f" ON CONFLICT ({on_conflict_ignore}) DO NOTHING"
     if returning_ids:
         sql += f" RETURNING {qn(meta.pk.column)}"
-    params = [adapt(value) for row in rows for adapt, value in zip(adapters, row, strict=True)]
+    params = [
+        adapt(value) for row in rows for adapt, value in zip(adapters, row, strict=True)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [r[0] for r in cursor.fetchall()] if returning_ids else []

@@ -36,9 +36,14 @@ Figures = dict[str, Any]
 
 def bench_agency() -> Agency:
     agency, _ = Agency.objects.get_or_create(
-        ori="CA0000000", defaults={"name": "Bench Police Department",
-                                   "type": Agency.Type.LAW_ENFORCEMENT,
-                                   "level": Agency.Level.LOCAL, "state": "CA"})
+        ori="CA0000000",
+        defaults={
+            "name": "Bench Police Department",
+            "type": Agency.Type.LAW_ENFORCEMENT,
+            "level": Agency.Level.LOCAL,
+            "state": "CA",
+        },
+    )
     if PolicyVersion.objects.current() is None:
         publish_profile(rules_for("california"), actor=ACTOR, note="bench")
     return agency
@@ -48,36 +53,61 @@ def bench_cameras(agency: Agency) -> dict[str, Camera]:
     out = {}
     for name in Town(vehicles=1).cameras:
         camera, _ = Camera.objects.get_or_create(
-            agency=agency, name=f"Bench: {name}", defaults={"approved": True})
+            agency=agency, name=f"Bench: {name}", defaults={"approved": True}
+        )
         out[name] = camera
     return out
 
 
 # -- bulk loading (the prefill, and the plain-insert baseline) ----------------
 
+
 def _plate_ids(cursor: Any, texts: set[str]) -> dict[str, int]:
     rows = [(p, plates.misread_key(p), plates.reverse(p)) for p in texts]
     conflict = "ON CONFLICT (plate) DO NOTHING"
     cursor.executemany(
         f"INSERT INTO reads_plate (plate, misread_key, plate_reversed) VALUES (%s, %s, %s) "
-        f"{conflict}", rows)
+        f"{conflict}",
+        rows,
+    )
     marks = ",".join(["%s"] * len(texts))
-    cursor.execute(f"SELECT plate, id FROM reads_plate WHERE plate IN ({marks})", list(texts))
+    cursor.execute(
+        f"SELECT plate, id FROM reads_plate WHERE plate IN ({marks})", list(texts)
+    )
     return dict(cursor.fetchall())
 
 
-def plain_insert(batch: list[SimRead], cameras: dict[str, Camera], now: datetime) -> None:
+def plain_insert(
+    batch: list[SimRead], cameras: dict[str, Camera], now: datetime
+) -> None:
     """The same rows as ingest stores, by executemany in one transaction, no ORM."""
     when = connection.ops.adapt_datetimefield_value
     received = when(now)
     with transaction.atomic(), connection.cursor() as cursor:
         ids = _plate_ids(cursor, {plates.normalize(r.plate) for r in batch})
-        read_rows = [(
-            ids[plates.normalize(r.plate)], r.plate, r.state, 0.9, r.confidence,
-            when(r.captured_at), received, r.latitude, r.longitude, r.heading,
-            cameras[r.camera].id, r.vehicle.make, r.vehicle.color, r.vehicle.type,
-            "generic", json.dumps([{"plate": p, "confidence": c} for p, c in r.candidates]),
-            "", "") for r in batch]
+        read_rows = [
+            (
+                ids[plates.normalize(r.plate)],
+                r.plate,
+                r.state,
+                0.9,
+                r.confidence,
+                when(r.captured_at),
+                received,
+                r.latitude,
+                r.longitude,
+                r.heading,
+                cameras[r.camera].id,
+                r.vehicle.make,
+                r.vehicle.color,
+                r.vehicle.type,
+                "generic",
+                json.dumps([{"plate": p, "confidence": c} for p, c in r.candidates]),
+                "",
+                "",
+            )
+            for r in batch
+        ]
         cursor.execute("SELECT COALESCE(MAX(id), 0) FROM reads_plateread")
         first_id = cursor.fetchone()[0] + 1
         cursor.executemany(
@@ -85,14 +115,19 @@ def plain_insert(batch: list[SimRead], cameras: dict[str, Camera], now: datetime
             "confidence, captured_at, received_at, latitude, longitude, heading, camera_id, "
             "vehicle_make, vehicle_color, vehicle_type, source_format, candidates, "
             "plate_image, overview_image) VALUES "
-            "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)", read_rows)
+            "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            read_rows,
+        )
         # Ids are consecutive: this transaction holds the write lock (SQLite)
         # and the bench is the only writer (PostgreSQL).
         cursor.executemany(
             "INSERT INTO reads_ingestreceipt (camera_id, event_id, read_id, received_at) "
             "VALUES (%s, %s, %s, %s)",
-            [(cameras[r.camera].id, r.event_id, first_id + i, received)
-             for i, r in enumerate(batch)])
+            [
+                (cameras[r.camera].id, r.event_id, first_id + i, received)
+                for i, r in enumerate(batch)
+            ],
+        )
 
 
 def batches(reads: Iterator[SimRead], size: int) -> Iterator[list[SimRead]]:
@@ -124,6 +159,7 @@ def prefill(size: int, log: Callable[[str], None]) -> None:
 
 # -- ingest ---------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -136,9 +172,21 @@ class Server:
     def __init__(self) -> None:
         self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "platekeeper.asgi:application", "--host",
-             "127.0.0.1", "--port", str(self.port), "--no-access-log", "--log-level",
-             "warning"], env=os.environ.copy())
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "platekeeper.asgi:application",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--no-access-log",
+                "--log-level",
+                "warning",
+            ],
+            env=os.environ.copy(),
+        )
 
     def __enter__(self) -> str:
         url = f"http://127.0.0.1:{self.port}"
@@ -164,8 +212,11 @@ def ingest(count: int, batch_size: int = 500) -> Figures:
     town = Town(seed=int(time.time()))
     now = timezone.now()
     # Bodies are encoded before the clock starts: the figure is the server's.
-    chunks = list(batches(town.reads(now - timedelta(hours=1), count, timedelta(hours=1)),
-                          batch_size))
+    chunks = list(
+        batches(
+            town.reads(now - timedelta(hours=1), count, timedelta(hours=1)), batch_size
+        )
+    )
     bodies = [json.dumps([r.as_json() for r in chunk]).encode() for chunk in chunks]
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
     with Server() as url, httpx.Client(base_url=url, timeout=60) as client:
@@ -174,10 +225,14 @@ def ingest(count: int, batch_size: int = 500) -> Figures:
         for body in bodies[1:]:
             response = client.post("/api/v1/reads", content=body, headers=headers)
             if response.status_code != 200 or response.json()["rejected"]:
-                raise RuntimeError(f"ingest failed: {response.status_code} {response.text[:300]}")
+                raise RuntimeError(
+                    f"ingest failed: {response.status_code} {response.text[:300]}"
+                )
         api_seconds = time.perf_counter() - t0
     api_reads = sum(len(chunk) for chunk in chunks[1:])
-    plain = list(Town(seed=int(time.time()) + 1).reads(now, api_reads, timedelta(hours=1)))
+    plain = list(
+        Town(seed=int(time.time()) + 1).reads(now, api_reads, timedelta(hours=1))
+    )
     t0 = time.perf_counter()
     for batch in batches(iter(plain), batch_size):
         plain_insert(batch, cameras, timezone.now())

@@ -25,12 +25,24 @@ class Command(BaseCommand):
     help = "Run the benchmarks and print one JSON object of figures."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--json", action="store_true", help="print JSON (the only format)")
-        parser.add_argument("--only", choices=GROUPS, action="append",
-                            help="run this group (repeatable); default: all built so far")
-        parser.add_argument("--size", type=int, default=1_000_000,
-                            help="reads in the pre-filled database")
-        parser.add_argument("--database-url", help="benchmark on this database (PostgreSQL)")
+        parser.add_argument(
+            "--json", action="store_true", help="print JSON (the only format)"
+        )
+        parser.add_argument(
+            "--only",
+            choices=GROUPS,
+            action="append",
+            help="run this group (repeatable); default: all built so far",
+        )
+        parser.add_argument(
+            "--size",
+            type=int,
+            default=1_000_000,
+            help="reads in the pre-filled database",
+        )
+        parser.add_argument(
+            "--database-url", help="benchmark on this database (PostgreSQL)"
+        )
         parser.add_argument("--ingest-reads", type=int, default=20_000)
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -62,4 +74,6 @@ class Command(BaseCommand):
         else:
             env.pop("DATABASE_URL", None)
             env["PLATEKEEPER_DATA_DIR"] = str(Path(settings.DATA_DIR) / "bench")
-        os.execve(sys.executable, [sys.executable, "-m", "platekeeper", *sys.argv[1:]], env)
+        os.execve(
+            sys.executable, [sys.executable, "-m", "platekeeper", *sys.argv[1:]], env
+        )

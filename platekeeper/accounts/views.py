@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.contrib.auth import login, logout
+from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from platekeeper.accounts.banner import SESSION_KEY, SYSTEM_USE_NOTICE
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return "/search/"
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    """The banner first; the sign-in form only once it is acknowledged."""
+    acknowledged = request.session.get(SESSION_KEY, False)
+    form = AuthenticationForm(request)
+    if request.method == "POST" and "acknowledge" in request.POST:
+        request.session[SESSION_KEY] = True
+        return redirect(f"{request.path}?next={_next(request)}")
+    if request.method == "POST":
+        if not acknowledged:
+            return render(
+                request,
+                "accounts/login.html",
+                {
+                    "notice": SYSTEM_USE_NOTICE,
+                    "acknowledged": False,
+                    "next": _next(request),
+                    "refused": "Acknowledge the notice before signing in.",
+                },
+                status=403,
+            )
+        form = AuthenticationForm(request, data=request.POST)
+        if form.is_valid():
+            login(request, form.get_user())
+            return redirect(_next(request))
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "notice": SYSTEM_USE_NOTICE,
+            "acknowledged": acknowledged,
+            "form": form,
+            "next": _next(request),
+        },
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("accounts-login")

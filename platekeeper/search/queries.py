@@ -1,0 +1,35 @@
+"""Search queries. Each starts from what the user may see (visible_to)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from platekeeper.policy.capabilities import Capability
+from platekeeper.policy.rules import Rules
+from platekeeper.reads.models import PlateRead, PlateReadQuerySet
+
+PAGE = 200
+
+
+def searchable_reads(
+    user: Any, caps: frozenset[Capability], rules: Rules
+) -> PlateReadQuerySet:
+    """Reads the user may search: their agency's, and for a recent-only title, recent ones."""
+    reads = PlateRead.objects.visible_to(user)
+    if Capability.SEARCH_FULL not in caps:
+        since = timezone.now() - timedelta(days=rules.recent_search_days)
+        reads = reads.filter(captured_at__gte=since)
+    return reads
+
+
+def exact_plate(reads: PlateReadQuerySet, plate: str) -> tuple[list[PlateRead], bool]:
+    """Newest reads of one plate (a page of them) and whether there are more."""
+    rows = list(
+        reads.filter(plate__plate=plate)
+        .select_related("camera")
+        .order_by("-captured_at", "-id")[: PAGE + 1]
+    )
+    return rows[:PAGE], len(rows) > PAGE

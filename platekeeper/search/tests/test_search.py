@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from platekeeper.audit.models import AccessRecord, Action
+from platekeeper.test import BaseTestCase
+
+GOOD = {
+    "plate": "7abc-123",
+    "purpose": "stolen_vehicle",
+    "case_number": "HPD-24-0042",
+    "justification": "vehicle reported stolen from 120th St",
+}
+
+BLOCK_AUDIT_SQLITE = """CREATE TRIGGER audit_block BEFORE INSERT ON audit_accessrecord
+    BEGIN SELECT RAISE(ABORT, 'disk full'); END"""
+BLOCK_AUDIT_PG = [
+    """CREATE FUNCTION audit_block() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'disk full'; END; $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER audit_block BEFORE INSERT ON audit_accessrecord
+       FOR EACH ROW EXECUTE FUNCTION audit_block()""",
+]
+
+
+class SearchTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.read = self.make_read("7ABC123")
+        self.other = self.make_read("8XYZ999")
+        self.before = AccessRecord.objects.count()
+
+    def search(self, user: Any, **changes: str) -> Any:
+        data = {**GOOD, **changes}
+        return self.login(user).post(
+            "/search/", {k: v for k, v in data.items() if v is not None}
+        )
+
+    def new_records(self) -> list[AccessRecord]:
+        return list(AccessRecord.objects.order_by("id")[self.before :])
+
+    @pytest.mark.requirement("R13")
+    def test_it_shows_the_reads_of_the_plate(self) -> None:
+        r = self.search(self.dave)
+        self.assertEqual(r.status_code, 200)
+        self.assertContains(r, "Hawthorne Blvd &amp; El Segundo NB")
+        self.assertEqual([x.id for x in r.context["reads"]], [self.read.id])
+
+    @pytest.mark.requirement("R13")
+    def test_it_records_one_access_with_the_four_statutory_elements(self) -> None:
+        self.search(self.dave)
+        [record] = self.new_records()
+        self.assertEqual(record.action, Action.SEARCH)
+        self.assertIsNotNone(record.at)  # (1) date and time
+        self.assertEqual(
+            record.criteria, {"plate": "7ABC123", "match": "exact", "window_days": None}
+        )  # (2) the data elements
+        self.assertEqual(
+            (record.actor_username, record.actor_agency),
+            ("dave", "Hawthorne Police Department"),
+        )  # (3) user and agency
+        self.assertEqual(record.purpose, "stolen_vehicle")  # (4) purpose
+        self.assertEqual(record.case_number, "HPD-24-0042")
+        self.assertEqual(record.result_ids, [self.read.id])
+        self.assertEqual(
+            (record.outcome, record.policy_version), ("allowed", self.policy.number)
+        )
+        self.assertEqual(record.client_address, "127.0.0.1")
+
+    @pytest.mark.requirement("R14")
+    def test_it_refuses_a_search_without_purpose_and_records_the_denial(self) -> None:
+        r = self.search(self.dave, purpose="")
+        self.assertEqual(r.status_code, 400)
+        self.assertNotContains(r, "El Segundo", status_code=400)
+        [record] = self.new_records()
+        self.assertEqual(
+            (record.outcome, record.criteria["plate"]), ("denied", "7ABC123")
+        )
+        self.assertIn("purpose", record.reason)
+        self.assertEqual(record.result_ids, [])
+
+    @pytest.mark.requirement("R14")
+    def test_it_refuses_a_purpose_the_policy_does_not_list(self) -> None:
+        r = self.search(self.dave, purpose="test")
+        self.assertEqual(r.status_code, 400)
+        self.assertEqual(self.new_records()[0].outcome, "denied")
+
+    @pytest.mark.requirement("R14")
+    def test_it_refuses_a_search_without_case_number_when_the_policy_requires_one(
+        self,
+    ) -> None:
+        r = self.search(self.dave, case_number="  ")
+        self.assertEqual(r.status_code, 400)
+        self.assertIn("case_number", self.new_records()[0].reason)
+
+    @pytest.mark.requirement("R12")
+    def test_it_refuses_an_auditor_and_records_it(self) -> None:
+        r = self.search(self.uma)
+        self.assertEqual(r.status_code, 403)
+        [record] = self.new_records()
+        self.assertEqual((record.actor_username, record.outcome), ("uma", "denied"))
+
+    @pytest.mark.requirement("R2")
+    def test_it_refuses_a_job_title_the_policy_does_not_list(self) -> None:
+        self.assertEqual(self.search(self.tom).status_code, 403)
+        self.assertEqual(self.login(self.tom).get("/search/").status_code, 403)
+
+    def test_it_shows_another_agencys_detective_nothing(self) -> None:
+        r = self.search(self.otto)
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(r.context["reads"], [])
+        self.assertEqual(
+            self.new_records()[0].actor_agency, "Inglewood Police Department"
+        )
+
+    def test_it_limits_an_officer_to_the_recent_window(self) -> None:
+        old = self.make_read("7ABC123", captured_at=timezone.now() - timedelta(days=40))
+        officer = self.search(self.olivia).context["reads"]
+        detective = self.search(self.dave).context["reads"]
+        self.assertEqual([x.id for x in officer], [self.read.id])
+        self.assertEqual([x.id for x in detective], [self.read.id, old.id])
+        self.assertEqual(self.new_records()[0].criteria["window_days"], 30)
+
+    def test_it_shows_the_form_to_a_searcher(self) -> None:
+        r = self.login(self.dave).get("/search/")
+        self.assertContains(r, "Stolen vehicle or stolen plate")
+
+    @pytest.mark.requirement("R18")
+    def test_it_answers_503_and_shows_nothing_when_the_access_cannot_be_recorded(
+        self,
+    ) -> None:
+        with connection.cursor() as cursor:
+            for sql in (
+                BLOCK_AUDIT_PG
+                if connection.vendor == "postgresql"
+                else [BLOCK_AUDIT_SQLITE]
+            ):
+                cursor.execute(sql)
+        r = self.search(self.dave)
+        self.assertEqual(r.status_code, 503)
+        self.assertNotContains(r, "El Segundo", status_code=503)
+        self.assertNotContains(r, "7ABC123", status_code=503)
