@@ -1,0 +1,60 @@
+"""Whole journeys in a real browser against the app as production serves it."""
+
+from __future__ import annotations
+
+import pytest
+
+from platekeeper.audit.models import AccessRecord, Action
+from platekeeper.browser import chromium
+from platekeeper.test import PASSWORD, LiveServer, LiveTestCase
+
+
+@pytest.mark.browser
+class SearchJourneyTestCase(LiveTestCase):
+    @pytest.mark.requirement("R11")
+    @pytest.mark.requirement("R13")
+    def test_it_lets_a_detective_sign_in_search_and_leaves_the_record(self) -> None:
+        read = self.make_read("7ABC123")
+        with LiveServer() as server, chromium() as browser:
+            page = browser.new_page()
+            page.goto(server.url + "/search/")
+            assert "System use notice" in page.content()
+            page.get_by_role("button", name="I understand and agree").click()
+            page.get_by_label("Username").fill("dave")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_label("Plate", exact=True).fill("7abc 123")
+            page.get_by_label("Purpose").select_option("stolen_vehicle")
+            page.get_by_label("Case or CAD incident number").fill("HPD-24-0042")
+            page.get_by_role("button", name="Search").click()
+            page.wait_for_selector("table.reads")
+            self.assertIn("Reads of 7ABC123", page.content())
+            self.assertIn("Hawthorne Blvd &amp; El Segundo NB", page.content())
+            page.get_by_role("link", name="Details").click()
+            page.wait_for_selector("dl.detail")
+        search, detail = AccessRecord.objects.filter(actor_username="dave").order_by("id")
+        self.assertEqual((search.action, search.purpose, search.case_number),
+                         (Action.SEARCH, "stolen_vehicle", "HPD-24-0042"))
+        self.assertEqual(search.result_ids, [read.id])
+        self.assertEqual(detail.action, Action.READ_DETAIL)
+
+    def test_it_refuses_a_search_without_purpose_in_the_browser(self) -> None:
+        self.make_read("7ABC123")
+        with LiveServer() as server, chromium() as browser:
+            page = browser.new_page()
+            page.goto(server.url + "/login/")
+            page.get_by_role("button", name="I understand and agree").click()
+            page.get_by_label("Username").fill("dave")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_label("Plate", exact=True).fill("7ABC123")
+            page.get_by_label("Case or CAD incident number").fill("HPD-24-0042")
+            # The browser's own "required" check is what a user meets first;
+            # lift it to show the server refuses too.
+            page.eval_on_selector("form.stack", "f => f.noValidate = true")
+            page.get_by_role("button", name="Search").click()
+            page.wait_for_selector("[role=alert]")
+            self.assertIn("Refused and recorded", page.content())
+            self.assertNotIn("El Segundo", page.content())
+        denied = AccessRecord.objects.filter(actor_username="dave").get()
+        self.assertEqual(denied.outcome, "denied")
