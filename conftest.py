@@ -16,6 +16,9 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     # Argon2 is deliberately slow; the tests that check hashing ask for it.
+    # A persistent connection held by the live server's worker threads would
+    # keep PostgreSQL from dropping the test database at the end of the run.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -10,8 +10,14 @@ from playwright.sync_api import Browser, sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 # Without the networking flags Chromium keeps calling home, and on a closed
 # network each call fails noisily.
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @contextmanager

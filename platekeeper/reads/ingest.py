@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -84,6 +84,9 @@ READ_COLUMNS = [
     "overview_image",
 ]
 RECEIPT_COLUMNS = ["camera", "event_id", "read_id", "received_at"]
+# A camera's last-seen time is for its health display: writing it on every
+# batch would cost a row update per request for no one's benefit.
+LAST_SEEN_EVERY = timedelta(seconds=30)
 
 
 def _or(value: float | None, fallback: float | None) -> float | None:
@@ -159,7 +162,11 @@ def _store_once(
             for (_, s), read_id in zip(fresh, read_ids, strict=True)
         ]
         sql.insert(IngestReceipt, RECEIPT_COLUMNS, receipts)
-        Camera.objects.filter(pk=camera.pk).update(last_seen_at=received_at)
+        if (
+            camera.last_seen_at is None
+            or received_at - camera.last_seen_at > LAST_SEEN_EVERY
+        ):
+            Camera.objects.filter(pk=camera.pk).update(last_seen_at=received_at)
     stored = zip(fresh, read_ids, strict=True)
     return results + [ItemResult(i, "stored", read_id) for (i, _), read_id in stored]
 

@@ -23,14 +23,27 @@ def _sqlite_datetime(value: datetime) -> str:
     return str(value.astimezone(UTC).replace(tzinfo=None))
 
 
-def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any]:
+def _once_per_object(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Adapt a value repeated across rows (a batch's arrival time) only once."""
+    last: list[Any] = [None, None]
+
+    def adapt_once(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, adapt(value)
+        return last[1]
+
+    return adapt_once
+
+
+def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """How a column's Python value becomes a driver value; None when it already is one."""
     if isinstance(field, models.DateTimeField):
         if connection.vendor == "sqlite":
             return _sqlite_datetime
-        return connection.ops.adapt_datetimefield_value  # type: ignore[no-any-return]
+        return None  # psycopg sends aware datetimes as they are
     if isinstance(field, models.JSONField):
         return json.dumps
-    return lambda value: value
+    return None
 
 
 def insert(
@@ -50,7 +63,11 @@ def insert(
         return []
     meta = model._meta
     fields = [meta.get_field(n) for n in names]
-    adapters = [_adapter(f) for f in fields]  # type: ignore[arg-type]
+    adapted = [
+        (i, _once_per_object(a))
+        for i, f in enumerate(fields)
+        if (a := _adapter(f))  # type: ignore[arg-type]
+    ]
     qn = connection.ops.quote_name
     columns = ", ".join(qn(f.column) for f in fields)  # type: ignore[union-attr]
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -59,9 +76,14 @@ def insert(
         sql += f" ON CONFLICT ({on_conflict_ignore}) DO NOTHING"
     if returning_ids:
         sql += f" RETURNING {qn(meta.pk.column)}"
-    params = [
-        adapt(value) for row in rows for adapt, value in zip(adapters, row, strict=True)
-    ]
+    params: list[Any] = []
+    for row in rows:
+        if len(row) != len(fields):
+            raise ValueError(f"a row has {len(row)} values for {len(fields)} columns")
+        values = list(row)
+        for i, adapt in adapted:
+            values[i] = adapt(values[i])
+        params.extend(values)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [r[0] for r in cursor.fetchall()] if returning_ids else []

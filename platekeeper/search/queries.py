@@ -25,11 +25,16 @@ def searchable_reads(
     return reads
 
 
-def exact_plate(reads: PlateReadQuerySet, plate: str) -> tuple[list[PlateRead], bool]:
-    """Newest reads of one plate (a page of them) and whether there are more."""
-    rows = list(
+def exact_plate_query(reads: PlateReadQuerySet, plate: str) -> PlateReadQuerySet:
+    """The newest reads of one plate, a page and one more (to know if there are more)."""
+    return (
         reads.filter(plate__plate=plate)
         .select_related("camera")
         .order_by("-captured_at", "-id")[: PAGE + 1]
     )
+
+
+def exact_plate(reads: PlateReadQuerySet, plate: str) -> tuple[list[PlateRead], bool]:
+    """A page of the plate's newest reads and whether there are more."""
+    rows = list(exact_plate_query(reads, plate))
     return rows[:PAGE], len(rows) > PAGE

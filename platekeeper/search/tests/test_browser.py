@@ -32,9 +32,13 @@ class SearchJourneyTestCase(LiveTestCase):
             self.assertIn("Hawthorne Blvd &amp; El Segundo NB", page.content())
             page.get_by_role("link", name="Details").click()
             page.wait_for_selector("dl.detail")
-        search, detail = AccessRecord.objects.filter(actor_username="dave").order_by("id")
-        self.assertEqual((search.action, search.purpose, search.case_number),
-                         (Action.SEARCH, "stolen_vehicle", "HPD-24-0042"))
+        search, detail = AccessRecord.objects.filter(actor_username="dave").order_by(
+            "id"
+        )
+        self.assertEqual(
+            (search.action, search.purpose, search.case_number),
+            (Action.SEARCH, "stolen_vehicle", "HPD-24-0042"),
+        )
         self.assertEqual(search.result_ids, [read.id])
         self.assertEqual(detail.action, Action.READ_DETAIL)
 
