@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -100,15 +101,18 @@ TEMPLATES = [
 ]
 
 
-def _databases() -> dict[str, dict[str, object]]:
+def _databases() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL")
     if url:
         db = dj_database_url.parse(url, conn_max_age=60)
     else:
         db = {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "platekeeper.sqlite3",
+            "NAME": str(DATA_DIR / "platekeeper.sqlite3"),
+            # Kept open between requests so each worker's page cache stays warm.
+            "CONN_MAX_AGE": 600,
         }
+    db["CONN_HEALTH_CHECKS"] = True
     if db["ENGINE"] == "django.db.backends.sqlite3":
         db["OPTIONS"] = {
             # WAL lets searches read while ingest writes; IMMEDIATE takes the write

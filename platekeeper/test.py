@@ -180,4 +180,4 @@ class LiveTestCase(Personas, TransactionTestCase):
         # The flush empties every table, the append-only audit log too: the one
         # place where its triggers are lifted, and only for the flush.
         with triggers.lifted():
-            super()._fixture_teardown()
+            super()._fixture_teardown()  # type: ignore[misc]

@@ -41,14 +41,20 @@ def plate_ids(texts: set[str]) -> dict[str, int]:
     known = dict(Plate.objects.filter(plate__in=texts).values_list("plate", "id"))
     new = sorted(texts - known.keys())
     if new:
-        # Conflicts are another writer adding the same plate first: skip, re-read.
-        sql.insert(
+        rows = [list(Plate.fields_for(p).values()) for p in new]
+        added = sql.insert(
             Plate,
             PLATE_COLUMNS,
-            [list(Plate.fields_for(p).values()) for p in new],
+            rows,
+            returning=["plate", "id"],
             on_conflict_ignore="plate",
         )
-        known.update(Plate.objects.filter(plate__in=new).values_list("plate", "id"))
+        known.update(dict(added))
+        if len(added) < len(new):  # another writer added some first: read theirs
+            raced = [p for p in new if p not in known]
+            known.update(
+                Plate.objects.filter(plate__in=raced).values_list("plate", "id")
+            )
     return known
 
 
@@ -156,7 +162,9 @@ def _store_once(
             )
             for i, s in fresh
         ]
-        read_ids = sql.insert(PlateRead, READ_COLUMNS, rows, returning_ids=True)
+        read_ids = [
+            r[0] for r in sql.insert(PlateRead, READ_COLUMNS, rows, returning=["id"])
+        ]
         receipts = [
             [camera.id, s.event_id, read_id, received_at]
             for (_, s), read_id in zip(fresh, read_ids, strict=True)

@@ -159,7 +159,8 @@ class Town:
         camera = camera or self.rng.choice(self.cameras)
         vehicle = self.rng.choices(self.vehicles, cum_weights=self.cum_weights)[0]
         confidence = round(self.rng.uniform(0.72, 0.99), 3)
-        plate, candidates = vehicle.plate, ((vehicle.plate, confidence),)
+        plate = vehicle.plate
+        candidates: tuple[tuple[str, float], ...] = ((plate, confidence),)
         if self.rng.random() < 0.03:
             plate = self._misread(vehicle.plate)
             confidence = round(self.rng.uniform(0.55, 0.8), 3)

@@ -51,13 +51,14 @@ def insert(
     names: Sequence[str],
     rows: Sequence[Sequence[Any]],
     *,
-    returning_ids: bool = False,
+    returning: Sequence[str] = (),
     on_conflict_ignore: str = "",
-) -> list[int]:
-    """Insert `rows` (values in the order of `names`); return their ids if asked.
+) -> list[tuple[Any, ...]]:
+    """Insert `rows` (values in the order of `names`); return the `returning` columns.
 
-    `on_conflict_ignore` names the unique column(s) whose conflicts are skipped.
-    Ids come back in row order, as bulk_create relies on for both databases.
+    `on_conflict_ignore` names the unique column(s) whose conflicts are skipped
+    (and return nothing). Returned rows come in row order, as bulk_create
+    relies on for both databases.
     """
     if not rows:
         return []
@@ -69,13 +70,15 @@ def insert(
         if (a := _adapter(f))  # type: ignore[arg-type]
     ]
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)  # type: ignore[union-attr]
+    columns = ", ".join(qn(str(f.column)) for f in fields)  # type: ignore[union-attr]
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     sql = f"INSERT INTO {qn(meta.db_table)} ({columns}) VALUES {', '.join([marks] * len(rows))}"
     if on_conflict_ignore:
         sql += f" ON CONFLICT ({on_conflict_ignore}) DO NOTHING"
-    if returning_ids:
-        sql += f" RETURNING {qn(meta.pk.column)}"
+    if returning:
+        sql += " RETURNING " + ", ".join(
+            qn(str(meta.get_field(n).column)) for n in returning
+        )  # type: ignore[union-attr]
     params: list[Any] = []
     for row in rows:
         if len(row) != len(fields):
@@ -86,4 +89,4 @@ def insert(
         params.extend(values)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [r[0] for r in cursor.fetchall()] if returning_ids else []
+        return [tuple(r) for r in cursor.fetchall()] if returning else []

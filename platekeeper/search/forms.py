@@ -51,4 +51,6 @@ class SearchForm(forms.Form):
         }
 
     def refusal(self) -> str:
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in self.errors.items())
+        return "; ".join(
+            f"{k}: {' '.join(str(m) for m in v)}" for k, v in self.errors.items()
+        )
