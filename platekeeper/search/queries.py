@@ -14,14 +14,19 @@ from platekeeper.reads.models import PlateRead, PlateReadQuerySet
 PAGE = 200
 
 
+def window_days(caps: frozenset[Capability], rules: Rules) -> int | None:
+    """How many days back the user may search; None for no limit but retention."""
+    return None if Capability.SEARCH_FULL in caps else rules.recent_search_days
+
+
 def searchable_reads(
     user: Any, caps: frozenset[Capability], rules: Rules
 ) -> PlateReadQuerySet:
-    """Reads the user may search: their agency's, and for a recent-only title, recent ones."""
+    """Reads the user may search: their agency's, within the user's window."""
     reads = PlateRead.objects.visible_to(user)
-    if Capability.SEARCH_FULL not in caps:
-        since = timezone.now() - timedelta(days=rules.recent_search_days)
-        reads = reads.filter(captured_at__gte=since)
+    days = window_days(caps, rules)
+    if days is not None:
+        reads = reads.filter(captured_at__gte=timezone.now() - timedelta(days=days))
     return reads
 
 

@@ -78,12 +78,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
         Actor.of_request(request),
         Entry(
             Action.SEARCH,
-            {
-                **form.criteria(),
-                "window_days": None
-                if "search_full" in caps
-                else rules.recent_search_days,
-            },
+            {**form.criteria(), "window_days": queries.window_days(caps, rules)},
             purpose=purpose.code,
             case_number=form.cleaned_data["case_number"],
             justification=form.cleaned_data["justification"],
