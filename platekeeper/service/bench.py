@@ -223,7 +223,9 @@ def ingest(count: int, batch_size: int = 500, rounds: int = 4) -> Figures:
     api_chunks = list(
         batches(
             Town(seed=int(time.time())).reads(
-                now - timedelta(hours=1), count + WARM_UP * batch_size, timedelta(hours=1)
+                now - timedelta(hours=1),
+                count + WARM_UP * batch_size,
+                timedelta(hours=1),
             ),
             batch_size,
         )
