@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 # Without the networking flags Chromium keeps calling home, and on a closed
@@ -28,3 +28,12 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
+    """Acknowledge the system-use notice and sign in, as a person does."""
+    page.goto(base_url + "/login/")
+    page.get_by_role("button", name="I understand and agree").click()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()

@@ -76,9 +76,8 @@ def insert(
     if on_conflict_ignore:
         sql += f" ON CONFLICT ({on_conflict_ignore}) DO NOTHING"
     if returning:
-        sql += " RETURNING " + ", ".join(
-            qn(str(meta.get_field(n).column)) for n in returning
-        )  # type: ignore[union-attr]
+        back = [meta.get_field(n) for n in returning]
+        sql += " RETURNING " + ", ".join(qn(str(f.column)) for f in back)  # type: ignore[union-attr]
     params: list[Any] = []
     for row in rows:
         if len(row) != len(fields):

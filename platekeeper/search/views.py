@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 
 from django.contrib.auth.decorators import login_required
@@ -135,29 +136,16 @@ def _read_for_user(
         .filter(pk=read_id)
         .first()
     )
-    if read is None or read_id not in context.result_ids:
-        record_access(
-            actor,
-            Entry(
-                action,
-                criteria,
-                purpose=context.purpose,
-                case_number=context.case_number,
-                outcome=Outcome.DENIED,
-                reason="not a result of that search",
-            ),
-        )
-        raise Http404("no such read")
-    access = record_access(
-        actor,
-        Entry(
-            action,
-            criteria,
-            purpose=context.purpose,
-            case_number=context.case_number,
-            result_ids=[read.id],
-        ),
+    carried = Entry(
+        action, criteria, purpose=context.purpose, case_number=context.case_number
     )
+    if read is None or read_id not in context.result_ids:
+        denied = replace(
+            carried, outcome=Outcome.DENIED, reason="not a result of that search"
+        )
+        record_access(actor, denied)
+        raise Http404("no such read")
+    access = record_access(actor, replace(carried, result_ids=[read.id]))
     return read, access, None
 
 

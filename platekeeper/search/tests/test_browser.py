@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from platekeeper.audit.models import AccessRecord, Action
-from platekeeper.browser import chromium
+from platekeeper.browser import chromium, sign_in
 from platekeeper.test import PASSWORD, LiveServer, LiveTestCase
 
 
@@ -46,11 +46,7 @@ class SearchJourneyTestCase(LiveTestCase):
         self.make_read("7ABC123")
         with LiveServer() as server, chromium() as browser:
             page = browser.new_page()
-            page.goto(server.url + "/login/")
-            page.get_by_role("button", name="I understand and agree").click()
-            page.get_by_label("Username").fill("dave")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
+            sign_in(page, server.url, "dave", PASSWORD)
             page.get_by_label("Plate", exact=True).fill("7ABC123")
             page.get_by_label("Case or CAD incident number").fill("HPD-24-0042")
             # The browser's own "required" check is what a user meets first;
