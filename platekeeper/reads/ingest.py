@@ -88,6 +88,8 @@ READ_COLUMNS = [
     "candidates",
     "plate_image",
     "overview_image",
+    "vehicle_attributes",
+    "details",
 ]
 RECEIPT_COLUMNS = ["camera", "event_id", "read_id", "received_at"]
 # A camera's last-seen time is for its health display: writing it on every
@@ -128,6 +130,8 @@ def _read_row(
         [c.model_dump() for c in spec.candidates],
         images[0],
         images[1],
+        {k: [a.model_dump() for a in v] for k, v in spec.vehicle_attributes.items()},
+        spec.details,
     ]
 
 

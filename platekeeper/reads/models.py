@@ -40,13 +40,23 @@ class Camera(models.Model):
     key_created_at = models.DateTimeField(null=True, blank=True)
     key_revoked_at = models.DateTimeField(null=True, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    last_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # What the device last said of itself (agent version, streams, disk, ...).
+    health = models.JSONField(default=dict, blank=True)
+    # The camera's name in Frigate, for reads that arrive over MQTT.
+    frigate_camera = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "name"], name="camera_name_per_agency"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["frigate_camera"],
+                condition=~models.Q(frigate_camera=""),
+                name="camera_frigate_name_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -128,6 +138,10 @@ class PlateRead(models.Model):
     vehicle_type = models.CharField(max_length=30, blank=True)
     source_format = models.CharField(max_length=30)
     candidates = models.JSONField(default=list, blank=True)
+    # {"make": [{"name": "bmw", "confidence": 0.99}, ...], "color": [...], ...}
+    vehicle_attributes = models.JSONField(default=dict, blank=True)
+    # What else the format carried: plate corners, source ids, frame numbers, ...
+    details = models.JSONField(default=dict, blank=True)
     # SHA-256 of the image in the blob store; empty when none was sent.
     plate_image = models.CharField(max_length=64, blank=True)
     overview_image = models.CharField(max_length=64, blank=True)

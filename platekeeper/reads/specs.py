@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 from datetime import datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
+
+import orjson
 
 from django.utils import timezone
 from pydantic import (
@@ -40,6 +42,14 @@ class Vehicle(Spec):
     type: Annotated[str, Field(max_length=30)] = ""
 
 
+class Attribute(Spec):
+    name: Annotated[str, Field(min_length=1, max_length=60)]
+    confidence: Confidence
+
+
+MAX_DETAILS_BYTES = 8192
+
+
 class ReadSpec(Spec):
     event_id: Annotated[str, Field(min_length=1, max_length=128)]
     plate: Annotated[str, Field(min_length=1, max_length=32)]
@@ -52,6 +62,12 @@ class ReadSpec(Spec):
     heading: Annotated[float, Field(ge=0, lt=360)] | None = None
     vehicle: Vehicle | None = None
     candidates: Annotated[list[Candidate], Field(max_length=20)] = []
+    # Attribute name (make, color, body_type, ...) -> candidates, best first.
+    vehicle_attributes: Annotated[
+        dict[Annotated[str, Field(max_length=30)], Annotated[list[Attribute], Field(max_length=10)]],
+        Field(max_length=12),
+    ] = {}
+    details: dict[str, Any] = {}
     # Base64 JPEG or PNG.
     plate_image: str | None = None
     overview_image: str | None = None
@@ -74,6 +90,13 @@ class ReadSpec(Spec):
     def _image(cls, value: str | None) -> str | None:
         if value is not None:
             blobs.check_image(decode_image(value))
+        return value
+
+    @field_validator("details")
+    @classmethod
+    def _details_small(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if len(orjson.dumps(value)) > MAX_DETAILS_BYTES:
+            raise ValueError(f"details are limited to {MAX_DETAILS_BYTES} bytes of JSON")
         return value
 
     @property

@@ -105,6 +105,8 @@ def plain_insert(
                 json.dumps([{"plate": p, "confidence": c} for p, c in r.candidates]),
                 "",
                 "",
+                "{}",
+                "{}",
             )
             for r in batch
         ]
@@ -114,8 +116,8 @@ def plain_insert(
             "INSERT INTO reads_plateread (plate_id, plate_text, state, state_confidence, "
             "confidence, captured_at, received_at, latitude, longitude, heading, camera_id, "
             "vehicle_make, vehicle_color, vehicle_type, source_format, candidates, "
-            "plate_image, overview_image) VALUES "
-            "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            "plate_image, overview_image, vehicle_attributes, details) VALUES "
+            "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
             read_rows,
         )
         # Ids are consecutive: this transaction holds the write lock (SQLite)
