@@ -168,6 +168,9 @@ WHITENOISE_USE_FINDERS = True
 MAX_REQUEST_BYTES = envint("PLATEKEEPER_MAX_REQUEST_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 INGEST_MAX_BATCH = 1000
+# Per-frame formats: reads of one plate by one camera this close together are
+# one vehicle passing.
+INGEST_DEDUP_SECONDS = envint("PLATEKEEPER_DEDUP_SECONDS", 10)
 
 LOGGING = {
     "version": 1,

@@ -7,10 +7,12 @@ here so that every earlier test keeps passing.
 from __future__ import annotations
 
 import base64
+import os
 import socket
 import threading
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import uvicorn
@@ -28,6 +30,12 @@ from platekeeper.policy.profiles import rules_for
 from platekeeper.reads.models import Camera, Plate, PlateRead
 
 PASSWORD = "correct horse battery staple"
+# ../shared beside the repository (CI lays a copy there too).
+SHARED = Path(
+    os.environ.get(
+        "PLATEKEEPER_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared"
+    )
+)
 # The smallest valid JPEG header, enough for the blob store's magic-byte check.
 JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 60 + b"\xff\xd9"
 JPEG_B64 = base64.b64encode(JPEG_BYTES).decode()

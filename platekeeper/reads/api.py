@@ -48,8 +48,12 @@ def parse_json(request: HttpRequest) -> tuple[Any, JsonResponse | None]:
     """The body as JSON, or a 400 response saying why it is not."""
     if not request.content_type or "json" not in request.content_type:
         return None, error(400, "send the body as application/json")
+    return load_json(request.body)
+
+
+def load_json(data: bytes | str) -> tuple[Any, JsonResponse | None]:
     try:
         # orjson: a third of the stdlib's time on a 500-read batch.
-        return orjson.loads(request.body), None
+        return orjson.loads(data), None
     except orjson.JSONDecodeError as exc:
         return None, error(400, f"malformed JSON: {exc}")

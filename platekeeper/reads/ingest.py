@@ -3,7 +3,8 @@
 A batch is stored in one short transaction: distinct plates are looked up (or
 added) in bulk, already-received events are skipped, reads and their receipts
 are inserted in bulk. Validation happens before, per item, so one bad item
-never costs the others.
+never costs the others. Per-frame formats go through `merging` instead, which
+folds the many messages of one passing vehicle into one read.
 """
 
 from __future__ import annotations
@@ -21,11 +22,30 @@ from platekeeper.reads.specs import ReadSpec, decode_image
 
 
 @dataclass
+class Item:
+    """A validated read, its images as bytes, and what was dropped on the way."""
+
+    index: int
+    spec: ReadSpec
+    plate_image: bytes | None = None
+    overview_image: bytes | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_spec(cls, index: int, spec: ReadSpec) -> Item:
+        """The generic API's images come inline (already checked by the spec)."""
+        plate = decode_image(spec.plate_image) if spec.plate_image else None
+        overview = decode_image(spec.overview_image) if spec.overview_image else None
+        return cls(index, spec, plate, overview)
+
+
+@dataclass
 class ItemResult:
     index: int
-    status: str  # "stored", "duplicate" or "rejected"
+    status: str  # "stored", "merged", "duplicate" or "rejected"
     read_id: int | None = None
     errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {"index": self.index, "status": self.status}
@@ -33,6 +53,8 @@ class ItemResult:
             out["read_id"] = self.read_id
         if self.errors:
             out["errors"] = self.errors
+        if self.warnings:
+            out["warnings"] = self.warnings
         return out
 
 
@@ -58,13 +80,11 @@ def plate_ids(texts: set[str]) -> dict[str, int]:
     return known
 
 
-def _store_images(spec: ReadSpec) -> tuple[str, str]:
+def store_images(item: Item) -> tuple[str, str]:
     # Written before the transaction: content-addressed, so an image whose read
     # then fails to commit is an unreferenced file, never a wrong one.
-    plate = blobs.put(decode_image(spec.plate_image)) if spec.plate_image else ""
-    overview = (
-        blobs.put(decode_image(spec.overview_image)) if spec.overview_image else ""
-    )
+    plate = blobs.put(item.plate_image) if item.plate_image else ""
+    overview = blobs.put(item.overview_image) if item.overview_image else ""
     return plate, overview
 
 
@@ -135,9 +155,45 @@ def _read_row(
     ]
 
 
+def insert_reads(
+    camera: Camera,
+    items: list[Item],
+    source_format: str,
+    images: dict[int, tuple[str, str]],
+    received_at: datetime,
+) -> list[int]:
+    """Insert new reads and their receipts (inside the caller's transaction)."""
+    ids = plate_ids({item.spec.normalized_plate for item in items})
+    rows = [
+        _read_row(
+            item.spec,
+            camera,
+            ids[item.spec.normalized_plate],
+            images[item.index],
+            source_format,
+            received_at,
+        )
+        for item in items
+    ]
+    read_ids = [
+        r[0] for r in sql.insert(PlateRead, READ_COLUMNS, rows, returning=["id"])
+    ]
+    receipts = [
+        [camera.id, item.spec.event_id, read_id, received_at]
+        for item, read_id in zip(items, read_ids, strict=True)
+    ]
+    sql.insert(IngestReceipt, RECEIPT_COLUMNS, receipts)
+    return read_ids
+
+
+def note_seen(camera: Camera, now: datetime) -> None:
+    if camera.last_seen_at is None or now - camera.last_seen_at > LAST_SEEN_EVERY:
+        Camera.objects.filter(pk=camera.pk).update(last_seen_at=now)
+
+
 def _store_once(
     camera: Camera,
-    items: list[tuple[int, ReadSpec]],
+    items: list[Item],
     source_format: str,
     images: dict[int, tuple[str, str]],
 ) -> list[ItemResult]:
@@ -145,60 +201,50 @@ def _store_once(
     with transaction.atomic():
         seen = dict(
             IngestReceipt.objects.filter(
-                camera=camera, event_id__in=[s.event_id for _, s in items]
+                camera=camera, event_id__in=[item.spec.event_id for item in items]
             ).values_list("event_id", "read_id")
         )
         results = [
-            ItemResult(i, "duplicate", seen[s.event_id])
-            for i, s in items
-            if s.event_id in seen
+            ItemResult(item.index, "duplicate", seen[item.spec.event_id])
+            for item in items
+            if item.spec.event_id in seen
         ]
-        fresh = [(i, s) for i, s in items if s.event_id not in seen]
-        ids = plate_ids({s.normalized_plate for _, s in fresh})
-        rows = [
-            _read_row(
-                s,
-                camera,
-                ids[s.normalized_plate],
-                images[i],
-                source_format,
-                received_at,
-            )
-            for i, s in fresh
-        ]
-        read_ids = [
-            r[0] for r in sql.insert(PlateRead, READ_COLUMNS, rows, returning=["id"])
-        ]
-        receipts = [
-            [camera.id, s.event_id, read_id, received_at]
-            for (_, s), read_id in zip(fresh, read_ids, strict=True)
-        ]
-        sql.insert(IngestReceipt, RECEIPT_COLUMNS, receipts)
-        if (
-            camera.last_seen_at is None
-            or received_at - camera.last_seen_at > LAST_SEEN_EVERY
-        ):
-            Camera.objects.filter(pk=camera.pk).update(last_seen_at=received_at)
+        fresh = [item for item in items if item.spec.event_id not in seen]
+        read_ids = insert_reads(camera, fresh, source_format, images, received_at)
+        note_seen(camera, received_at)
     stored = zip(fresh, read_ids, strict=True)
-    return results + [ItemResult(i, "stored", read_id) for (i, _), read_id in stored]
+    return results + [
+        ItemResult(item.index, "stored", read_id, warnings=item.warnings)
+        for item, read_id in stored
+    ]
 
 
 def store(
-    camera: Camera, items: Sequence[tuple[int, ReadSpec]], source_format: str
+    camera: Camera,
+    items: Sequence[Item],
+    source_format: str,
+    *,
+    per_frame: bool = False,
 ) -> list[ItemResult]:
     """Store valid reads; return one result per item, in index order."""
+    if per_frame:
+        from platekeeper.reads.merging import store_per_frame
+
+        return sorted(
+            store_per_frame(camera, list(items), source_format), key=lambda r: r.index
+        )
     first: dict[str, int] = {}  # event id -> index of its first item in the batch
-    unique: list[tuple[int, ReadSpec]] = []
+    unique: list[Item] = []
     repeats: list[tuple[int, int]] = []
-    for index, spec in items:
-        if spec.event_id in first:
-            repeats.append((index, first[spec.event_id]))
+    for item in items:
+        if item.spec.event_id in first:
+            repeats.append((item.index, first[item.spec.event_id]))
         else:
-            first[spec.event_id] = index
-            unique.append((index, spec))
+            first[item.spec.event_id] = item.index
+            unique.append(item)
     if not unique:
         return []
-    images = {i: _store_images(s) for i, s in unique}
+    images = {item.index: store_images(item) for item in unique}
     try:
         results = _store_once(camera, unique, source_format, images)
     except IntegrityError:

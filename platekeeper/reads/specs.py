@@ -8,7 +8,6 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 import orjson
-
 from django.utils import timezone
 from pydantic import (
     AwareDatetime,
@@ -64,7 +63,10 @@ class ReadSpec(Spec):
     candidates: Annotated[list[Candidate], Field(max_length=20)] = []
     # Attribute name (make, color, body_type, ...) -> candidates, best first.
     vehicle_attributes: Annotated[
-        dict[Annotated[str, Field(max_length=30)], Annotated[list[Attribute], Field(max_length=10)]],
+        dict[
+            Annotated[str, Field(max_length=30)],
+            Annotated[list[Attribute], Field(max_length=10)],
+        ],
         Field(max_length=12),
     ] = {}
     details: dict[str, Any] = {}
@@ -96,7 +98,9 @@ class ReadSpec(Spec):
     @classmethod
     def _details_small(cls, value: dict[str, Any]) -> dict[str, Any]:
         if len(orjson.dumps(value)) > MAX_DETAILS_BYTES:
-            raise ValueError(f"details are limited to {MAX_DETAILS_BYTES} bytes of JSON")
+            raise ValueError(
+                f"details are limited to {MAX_DETAILS_BYTES} bytes of JSON"
+            )
         return value
 
     @property

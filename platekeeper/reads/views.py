@@ -4,13 +4,22 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from platekeeper.reads import ingest
-from platekeeper.reads.api import authorize_camera, error, parse_json
-from platekeeper.reads.ingest import ItemResult
+from platekeeper.reads.adapters import (
+    FORMATS,
+    Parsed,
+    PayloadError,
+    RawRead,
+    platerecognizer,
+)
+from platekeeper.reads.api import authorize_camera, error, load_json, parse_json
+from platekeeper.reads.ingest import Item, ItemResult
+from platekeeper.reads.models import Camera
 from platekeeper.reads.specs import ReadSpec, describe
 
 
@@ -26,28 +35,46 @@ def _items_of(body: Any) -> tuple[list[Any] | None, str]:
     return None, 'send one read (an object) or a batch (a list, or {"reads": [...]})'
 
 
-def validate(items: list[Any]) -> tuple[list[tuple[int, ReadSpec]], list[ItemResult]]:
+def validate(items: list[Any]) -> tuple[list[Item], list[ItemResult]]:
     good, bad = [], []
     for index, item in enumerate(items):
         try:
-            good.append((index, ReadSpec.model_validate(item)))
+            good.append(Item.from_spec(index, ReadSpec.model_validate(item)))
         except ValidationError as exc:
             bad.append(ItemResult(index, "rejected", errors=describe(exc)))
     return good, bad
 
 
-def respond(results: list[ItemResult]) -> JsonResponse:
+def validate_raw(reads: list[RawRead]) -> tuple[list[Item], list[ItemResult]]:
+    """An adapter's reads: field problems reject that read; its images ride along."""
+    good, bad = [], []
+    for index, raw in enumerate(reads):
+        try:
+            spec = ReadSpec.model_validate(raw.fields)
+        except ValidationError as exc:
+            bad.append(
+                ItemResult(
+                    index, "rejected", errors=describe(exc), warnings=raw.warnings
+                )
+            )
+            continue
+        good.append(
+            Item(index, spec, raw.plate_image, raw.overview_image, raw.warnings)
+        )
+    return good, bad
+
+
+def respond(results: list[ItemResult], **extra: Any) -> JsonResponse:
     counts = {
         s: sum(r.status == s for r in results)
-        for s in ("stored", "duplicate", "rejected")
+        for s in ("stored", "merged", "duplicate", "rejected")
     }
     # 422 only when nothing in the batch was usable; a partly bad batch is a 200
     # whose items name the bad ones, so a device that retries on failure does
     # not re-send reads that were stored.
-    status = 422 if counts["rejected"] == len(results) else 200
-    return JsonResponse(
-        {**counts, "items": [r.as_json() for r in results]}, status=status
-    )
+    status = 422 if results and counts["rejected"] == len(results) else 200
+    body = {**counts, "items": [r.as_json() for r in results], **extra}
+    return JsonResponse(body, status=status)
 
 
 @csrf_exempt
@@ -68,3 +95,61 @@ def reads(request: HttpRequest) -> JsonResponse:
     good, bad = validate(items)
     stored = ingest.store(request.camera, good, source_format="generic")  # type: ignore[attr-defined]
     return respond(sorted(stored + bad, key=lambda r: r.index))
+
+
+def store_parsed(
+    camera: Camera, parsed: Parsed, source_format: str
+) -> list[ItemResult]:
+    """Store what an adapter found (the HTTP views and the MQTT listener share this)."""
+    if parsed.heartbeat is not None:
+        now = timezone.now()
+        Camera.objects.filter(pk=camera.pk).update(
+            last_heartbeat_at=now, last_seen_at=now, health=parsed.heartbeat
+        )
+    good, bad = validate_raw(parsed.reads[: settings.INGEST_MAX_BATCH])
+    stored = ingest.store(camera, good, source_format, per_frame=parsed.per_frame)
+    return sorted(stored + bad, key=lambda r: r.index)
+
+
+def _payload(
+    request: HttpRequest, fmt: str
+) -> tuple[Any, bytes | None, JsonResponse | None]:
+    """The JSON body, or for Plate Recognizer's multipart the 'json' field and its frame."""
+    if request.content_type == "multipart/form-data" and fmt == "platerecognizer":
+        try:
+            text = platerecognizer.check_multipart(request.POST)
+        except PayloadError as exc:
+            return None, None, error(400, str(exc))
+        upload = request.FILES.get("upload")
+        body, problem = load_json(text)
+        return body, upload.read() if upload else None, problem
+    body, problem = parse_json(request)
+    return body, None, problem
+
+
+@csrf_exempt
+@require_POST
+@authorize_camera
+def ingest_format(request: HttpRequest, fmt: str) -> JsonResponse:
+    """POST /api/v1/ingest/<format>: a vendor's payload as the vendor sends it."""
+    if fmt not in FORMATS:
+        return error(
+            404, f"unknown format {fmt!r}; known: {', '.join(sorted(FORMATS))}"
+        )
+    body, frame, problem = _payload(request, fmt)
+    if problem:
+        return problem
+    try:
+        if fmt == "platerecognizer":
+            parsed = platerecognizer.parse(body, frame)
+        else:
+            parsed = FORMATS[fmt](body)
+    except PayloadError as exc:
+        return error(400, str(exc))
+    results = store_parsed(request.camera, parsed, fmt)  # type: ignore[attr-defined]
+    extra: dict[str, Any] = {}
+    if parsed.heartbeat is not None:
+        extra["heartbeat"] = "recorded"
+    if parsed.ignored:
+        extra["ignored"] = parsed.ignored
+    return respond(results, **extra)
