@@ -16,6 +16,7 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from platekeeper.lib import plates
@@ -74,6 +75,15 @@ class ReadSpec(Spec):
     plate_image: str | None = None
     overview_image: str | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        # PostgreSQL cannot store NUL in text or JSON; SQLite would, silently.
+        # Refused here so that both databases answer the same, with a reason.
+        if _has_nul(data):
+            raise ValueError("text may not contain NUL (\\u0000) characters")
+        return data
+
     @field_validator("plate")
     @classmethod
     def _plate_is_a_plate(cls, value: str) -> str:
@@ -106,6 +116,16 @@ class ReadSpec(Spec):
     @property
     def normalized_plate(self) -> str:
         return plates.normalize(self.plate)
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def decode_image(value: str) -> bytes:

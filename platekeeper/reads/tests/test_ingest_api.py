@@ -210,3 +210,15 @@ class IngestApiTestCase(BaseTestCase):
         path = tempfile.mkdtemp(prefix="pk-images-")
         self.addCleanup(__import__("shutil").rmtree, path, True)
         return path
+
+    def test_it_refuses_nul_characters_on_every_database(self) -> None:
+        r = self.post(
+            [
+                item("a", plate="7ABC\u0000123"),
+                item("b", details={"x": "\u0000"}),
+                item("c"),
+            ]
+        )
+        statuses = [i["status"] for i in r.json()["items"]]
+        self.assertEqual(statuses, ["rejected", "rejected", "stored"])
+        self.assertIn("NUL", r.json()["items"][0]["errors"][0])
