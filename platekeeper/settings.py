@@ -172,6 +172,11 @@ INGEST_MAX_BATCH = 1000
 # one vehicle passing.
 INGEST_DEDUP_SECONDS = envint("PLATEKEEPER_DEDUP_SECONDS", 10)
 
+# Frigate over MQTT; `serve` runs the listener only when a broker is named.
+MQTT_URL = os.environ.get("PLATEKEEPER_MQTT_URL", "")
+MQTT_TOPIC_PREFIX = os.environ.get("PLATEKEEPER_MQTT_TOPIC_PREFIX", "frigate")
+MQTT_CLIENT_ID = os.environ.get("PLATEKEEPER_MQTT_CLIENT_ID", "platekeeper")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

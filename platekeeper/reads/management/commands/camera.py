@@ -27,6 +27,9 @@ class Command(BaseCommand):
         create.add_argument("--lon", type=float)
         create.add_argument("--heading", type=float)
         create.add_argument(
+            "--frigate", default="", help="its camera name in Frigate (MQTT)"
+        )
+        create.add_argument(
             "--approved",
             action="store_true",
             help="approved as an ALPR camera under the Policy",
@@ -56,6 +59,7 @@ class Command(BaseCommand):
                 latitude=opts["lat"],
                 longitude=opts["lon"],
                 heading=opts["heading"],
+                frigate_camera=opts["frigate"],
             )
             self.stdout.write(
                 f"camera {camera.name} created; its key (shown once): {key}"

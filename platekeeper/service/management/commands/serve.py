@@ -32,6 +32,8 @@ def children(host: str, port: int, demo: bool) -> list[Child]:
         ),
         Child("scheduler", [*me, "scheduler"]),
     ]
+    if settings.MQTT_URL:
+        out.append(Child("mqtt", [*me, "mqtt"]))
     if demo:
         out.append(
             Child(
