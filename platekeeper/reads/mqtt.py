@@ -131,7 +131,7 @@ class FrigateListener:
                 name,
             )
             return ""
-        results = store_parsed(camera, parsed, "frigate")
+        results = store_parsed(camera, parsed, "frigate", payload)
         for r in results:
             if r.status == "rejected":
                 logger.warning("rejected a Frigate read: %s", "; ".join(r.errors))

@@ -9,11 +9,11 @@ SQL cannot drift from the schema.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from django.db import connection, models
 
 
@@ -35,6 +35,10 @@ def _once_per_object(adapt: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return adapt_once
 
 
+def _json(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
 def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     """How a column's Python value becomes a driver value; None when it already is one."""
     if isinstance(field, models.DateTimeField):
@@ -42,7 +46,7 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
             return _sqlite_datetime
         return None  # psycopg sends aware datetimes as they are
     if isinstance(field, models.JSONField):
-        return json.dumps
+        return _json
     return None
 
 

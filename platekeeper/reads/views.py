@@ -20,7 +20,7 @@ from platekeeper.reads.adapters import (
 from platekeeper.reads.api import authorize_camera, error, load_json, parse_json
 from platekeeper.reads.ingest import Item, ItemResult
 from platekeeper.reads.models import Camera
-from platekeeper.reads.specs import ReadSpec, describe
+from platekeeper.reads.specs import ReadSpec, describe, nul_free
 
 
 def _items_of(body: Any) -> tuple[list[Any] | None, str]:
@@ -35,22 +35,28 @@ def _items_of(body: Any) -> tuple[list[Any] | None, str]:
     return None, 'send one read (an object) or a batch (a list, or {"reads": [...]})'
 
 
-def validate(items: list[Any]) -> tuple[list[Item], list[ItemResult]]:
+def validate(items: list[Any], raw: bytes) -> tuple[list[Item], list[ItemResult]]:
     good, bad = [], []
+    context = nul_free(raw)
     for index, item in enumerate(items):
         try:
-            good.append(Item.from_spec(index, ReadSpec.model_validate(item)))
+            good.append(
+                Item.from_spec(index, ReadSpec.model_validate(item, context=context))
+            )
         except ValidationError as exc:
             bad.append(ItemResult(index, "rejected", errors=describe(exc)))
     return good, bad
 
 
-def validate_raw(reads: list[RawRead]) -> tuple[list[Item], list[ItemResult]]:
+def validate_raw(
+    reads: list[RawRead], payload: bytes
+) -> tuple[list[Item], list[ItemResult]]:
     """An adapter's reads: field problems reject that read; its images ride along."""
     good, bad = [], []
+    context = nul_free(payload)
     for index, raw in enumerate(reads):
         try:
-            spec = ReadSpec.model_validate(raw.fields)
+            spec = ReadSpec.model_validate(raw.fields, context=context)
         except ValidationError as exc:
             bad.append(
                 ItemResult(
@@ -92,13 +98,13 @@ def reads(request: HttpRequest) -> JsonResponse:
         return error(400, "the batch is empty")
     if len(items) > settings.INGEST_MAX_BATCH:
         return error(400, f"a batch holds at most {settings.INGEST_MAX_BATCH} reads")
-    good, bad = validate(items)
+    good, bad = validate(items, request.body)
     stored = ingest.store(request.camera, good, source_format="generic")  # type: ignore[attr-defined]
     return respond(sorted(stored + bad, key=lambda r: r.index))
 
 
 def store_parsed(
-    camera: Camera, parsed: Parsed, source_format: str
+    camera: Camera, parsed: Parsed, source_format: str, payload: bytes
 ) -> list[ItemResult]:
     """Store what an adapter found (the HTTP views and the MQTT listener share this)."""
     if parsed.heartbeat is not None:
@@ -106,25 +112,26 @@ def store_parsed(
         Camera.objects.filter(pk=camera.pk).update(
             last_heartbeat_at=now, last_seen_at=now, health=parsed.heartbeat
         )
-    good, bad = validate_raw(parsed.reads[: settings.INGEST_MAX_BATCH])
+    good, bad = validate_raw(parsed.reads[: settings.INGEST_MAX_BATCH], payload)
     stored = ingest.store(camera, good, source_format, per_frame=parsed.per_frame)
     return sorted(stored + bad, key=lambda r: r.index)
 
 
 def _payload(
     request: HttpRequest, fmt: str
-) -> tuple[Any, bytes | None, JsonResponse | None]:
-    """The JSON body, or for Plate Recognizer's multipart the 'json' field and its frame."""
+) -> tuple[Any, bytes, bytes | None, JsonResponse | None]:
+    """(JSON, its raw bytes, the uploaded frame, a refusal): the body, or for Plate
+    Recognizer's multipart webhooks the 'json' field and the 'upload' file."""
     if request.content_type == "multipart/form-data" and fmt == "platerecognizer":
         try:
-            text = platerecognizer.check_multipart(request.POST)
+            raw = platerecognizer.check_multipart(request.POST).encode()
         except PayloadError as exc:
-            return None, None, error(400, str(exc))
+            return None, b"", None, error(400, str(exc))
         upload = request.FILES.get("upload")
-        body, problem = load_json(text)
-        return body, upload.read() if upload else None, problem
+        body, problem = load_json(raw)
+        return body, raw, upload.read() if upload else None, problem
     body, problem = parse_json(request)
-    return body, None, problem
+    return body, request.body, None, problem
 
 
 @csrf_exempt
@@ -136,7 +143,7 @@ def ingest_format(request: HttpRequest, fmt: str) -> JsonResponse:
         return error(
             404, f"unknown format {fmt!r}; known: {', '.join(sorted(FORMATS))}"
         )
-    body, frame, problem = _payload(request, fmt)
+    body, raw, frame, problem = _payload(request, fmt)
     if problem:
         return problem
     try:
@@ -146,7 +153,7 @@ def ingest_format(request: HttpRequest, fmt: str) -> JsonResponse:
             parsed = FORMATS[fmt](body)
     except PayloadError as exc:
         return error(400, str(exc))
-    results = store_parsed(request.camera, parsed, fmt)  # type: ignore[attr-defined]
+    results = store_parsed(request.camera, parsed, fmt, raw)  # type: ignore[attr-defined]
     extra: dict[str, Any] = {}
     if parsed.heartbeat is not None:
         extra["heartbeat"] = "recorded"

@@ -230,7 +230,18 @@ class CameraCommandTestCase(LiveTestCase):
         from django.core.management import call_command
 
         out = StringIO()
-        call_command("camera", "create", "Driveway", "--agency", "CA0194200", "--approved",
-                     "--frigate", "driveway_cam", stdout=out)
+        call_command(
+            "camera",
+            "create",
+            "Driveway",
+            "--agency",
+            "CA0194200",
+            "--approved",
+            "--frigate",
+            "driveway_cam",
+            stdout=out,
+        )
         self.assertIn("shown once", out.getvalue())
-        self.assertTrue(Camera.objects.get(name="Driveway").frigate_camera == "driveway_cam")
+        self.assertTrue(
+            Camera.objects.get(name="Driveway").frigate_camera == "driveway_cam"
+        )

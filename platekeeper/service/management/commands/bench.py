@@ -44,6 +44,12 @@ class Command(BaseCommand):
             "--database-url", help="benchmark on this database (PostgreSQL)"
         )
         parser.add_argument("--ingest-reads", type=int, default=20_000)
+        parser.add_argument(
+            "--import-rows",
+            type=int,
+            default=1_000_000,
+            help="rows in the CSV backfill the import group loads",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         if os.environ.get(MARK) != "1":
@@ -55,7 +61,7 @@ class Command(BaseCommand):
         t0 = time.monotonic()
         bench.prefill(opts["size"], log)
         figures: dict[str, Any] = {"prefill_seconds": round(time.monotonic() - t0, 1)}
-        groups = opts["only"] or ["ingest", "search"]
+        groups = opts["only"] or ["ingest", "import", "search"]
         for group in groups:
             runner = getattr(bench, f"{group}_group", None)
             if runner is None:

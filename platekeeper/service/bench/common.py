@@ -1,8 +1,5 @@
-"""Benchmarks: each figure is measured beside a baseline from the same run.
-
-The machines this runs on are shared, so absolute times drift; the ratio to a
-baseline measured a moment earlier on the same database does not.
-"""
+"""What the benchmark groups share: the bench agency and cameras, the
+prefill, the plain-insert baseline, the server process."""
 
 from __future__ import annotations
 
@@ -165,9 +162,6 @@ def prefill(size: int, log: Callable[[str], None]) -> None:
         cursor.execute("ANALYZE")
 
 
-# -- ingest ---------------------------------------------------------------------
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -211,73 +205,6 @@ class Server:
         self.process.wait(10)
 
 
-WARM_UP = 4  # batches
-
-
-def ingest(count: int, batch_size: int = 500, rounds: int = 4) -> Figures:
-    """API ingest and the plain insert, in alternating rounds on the same database,
-    so that both see the same machine load and the same table sizes."""
-    cameras = bench_cameras(bench_agency())
-    camera = next(iter(cameras.values()))
-    key = camera.new_key()
-    camera.save()
-    now = timezone.now()
-    api_chunks = list(
-        batches(
-            Town(seed=int(time.time())).reads(
-                now - timedelta(hours=1),
-                count + WARM_UP * batch_size,
-                timedelta(hours=1),
-            ),
-            batch_size,
-        )
-    )
-    plain_chunks = list(
-        batches(
-            Town(seed=int(time.time()) + 1).reads(
-                now - timedelta(hours=1), count, timedelta(hours=1)
-            ),
-            batch_size,
-        )
-    )
-    # Bodies are encoded before the clock starts: the figure is the server's.
-    bodies = [json.dumps([r.as_json() for r in chunk]).encode() for chunk in api_chunks]
-    headers = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
-    per_round = max(1, len(plain_chunks) // rounds)
-    api_seconds = plain_seconds = 0.0
-    with Server() as url, httpx.Client(base_url=url, timeout=60) as client:
-        # The baseline's connection is warm from the prefill; bring the server's
-        # page cache to the same steady state before measuring.
-        for body in bodies[:WARM_UP]:
-            post(client, body, headers)
-        for r in range(rounds):
-            part = slice(r * per_round, (r + 1) * per_round)
-            t0 = time.perf_counter()
-            for body in bodies[WARM_UP:][part]:
-                post(client, body, headers)
-            api_seconds += time.perf_counter() - t0
-            t0 = time.perf_counter()
-            for batch in plain_chunks[part]:
-                plain_insert(batch, cameras, timezone.now())
-            plain_seconds += time.perf_counter() - t0
-    measured = sum(len(c) for c in plain_chunks[: rounds * per_round])
-    api_rate, plain_rate = measured / api_seconds, measured / plain_seconds
-    return {
-        "ingest_api_reads_per_s": round(api_rate),
-        "ingest_plain_insert_reads_per_s": round(plain_rate),
-        "ingest_api_vs_plain_ratio": round(api_rate / plain_rate, 3),
-        "ingest_reads_measured": measured,
-    }
-
-
-def post(client: httpx.Client, body: bytes, headers: dict[str, str]) -> None:
-    response = client.post("/api/v1/reads", content=body, headers=headers)
-    if response.status_code != 200 or response.json()["rejected"]:
-        raise RuntimeError(
-            f"ingest failed: {response.status_code} {response.text[:300]}"
-        )
-
-
 def database_figures() -> Figures:
     return {
         "database": connection.vendor,
@@ -290,85 +217,3 @@ def database_figures() -> Figures:
 
 def p50_ms(samples: list[float]) -> float:
     return round(statistics.median(samples) * 1000, 2)
-
-
-def ingest_group(opts: dict[str, Any]) -> Figures:
-    return ingest(opts["ingest_reads"])
-
-
-# -- search -----------------------------------------------------------------------
-
-
-def bench_detective(agency: Agency) -> Any:
-    from django.contrib.auth.models import User
-
-    from platekeeper.accounts.models import Profile
-
-    user, created = User.objects.get_or_create(username="bench-detective")
-    if created:
-        Profile.objects.create(user=user, agency=agency, job_title="Detective")
-    return user
-
-
-def sample_plates(n: int) -> list[str]:
-    """Plates that have reads, spread over the distinct-plate table."""
-    last = Plate.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    found: list[str] = []
-    for start in range(1, last + 1, max(1, last // n)):  # ids are sparse: probe
-        plate = (
-            Plate.objects.filter(id__gte=start)
-            .order_by("id")
-            .values_list("plate", flat=True)
-            .first()
-        )
-        if plate is not None and plate not in found:
-            found.append(plate)
-    return found[:n]
-
-
-def search_group(opts: dict[str, Any]) -> Figures:
-    from django.test import Client
-
-    from platekeeper.search import queries
-
-    agency = bench_agency()
-    user = bench_detective(agency)
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    session = client.session
-    session["banner_acknowledged"] = True
-    session.save()
-    plates_ = sample_plates(200)
-    form = {"purpose": "criminal_investigation", "case_number": "BENCH-1"}
-
-    def web(plate: str) -> None:
-        response = client.post("/search/", {**form, "plate": plate})
-        if response.status_code != 200:
-            raise RuntimeError(f"search failed: {response.status_code}")
-
-    def bare(plate: str) -> None:
-        reads = queries.exact_plate_query(PlateRead.objects.visible_to(user), plate)
-        sql, params = reads.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            cursor.fetchall()
-
-    web_ms, sql_ms = [], []
-    for plate in plates_[:10]:  # warm the caches both ways
-        web(plate)
-        bare(plate)
-    for plate in plates_:
-        web_ms.append(_timed(web, plate))
-        sql_ms.append(_timed(bare, plate))
-    return {
-        "search_exact_p50_ms": p50_ms(web_ms),
-        "search_exact_sql_p50_ms": p50_ms(sql_ms),
-        "search_exact_p95_ms": round(sorted(web_ms)[int(len(web_ms) * 0.95)] * 1000, 2),
-        "search_plates_measured": len(plates_),
-    }
-
-
-def _timed(fn: Callable[[str], None], arg: str) -> float:
-    t0 = time.perf_counter()
-    fn(arg)
-    return time.perf_counter() - t0

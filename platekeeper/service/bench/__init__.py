@@ -1,0 +1,19 @@
+"""Benchmarks: each figure is measured beside a baseline from the same run.
+
+The machines this runs on are shared, so absolute times drift; the ratio to a
+baseline measured a moment earlier on the same database does not.
+"""
+
+from platekeeper.service.bench.common import database_figures, free_port, prefill
+from platekeeper.service.bench.imports import import_group
+from platekeeper.service.bench.ingest import ingest_group
+from platekeeper.service.bench.search import search_group
+
+__all__ = [
+    "database_figures",
+    "free_port",
+    "import_group",
+    "ingest_group",
+    "prefill",
+    "search_group",
+]
