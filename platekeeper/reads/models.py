@@ -43,6 +43,8 @@ class Camera(models.Model):
     last_heartbeat_at = models.DateTimeField(null=True, blank=True)
     # What the device last said of itself (agent version, streams, disk, ...).
     health = models.JSONField(default=dict, blank=True)
+    # Silent (no read, no heartbeat) this long: shown as offline.
+    offline_after_minutes = models.PositiveIntegerField(default=60)
     # The camera's name in Frigate, for reads that arrive over MQTT.
     frigate_camera = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
