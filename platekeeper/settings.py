@@ -172,6 +172,11 @@ INGEST_MAX_BATCH = 1000
 # one vehicle passing.
 INGEST_DEDUP_SECONDS = envint("PLATEKEEPER_DEDUP_SECONDS", 10)
 
+# Fetch images that a format only references (Frigate snapshots, OpenALPR
+# agent frames) from the camera's image_url. Off unless asked for.
+FETCH_IMAGES = envbool("PLATEKEEPER_FETCH_IMAGES", "false")
+FETCH_IMAGE_MAX_BYTES = envint("PLATEKEEPER_FETCH_IMAGE_MAX_BYTES", 5 * 1024 * 1024)
+
 # Frigate over MQTT; `serve` runs the listener only when a broker is named.
 MQTT_URL = os.environ.get("PLATEKEEPER_MQTT_URL", "")
 MQTT_TOPIC_PREFIX = os.environ.get("PLATEKEEPER_MQTT_TOPIC_PREFIX", "frigate")

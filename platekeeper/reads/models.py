@@ -43,6 +43,9 @@ class Camera(models.Model):
     last_heartbeat_at = models.DateTimeField(null=True, blank=True)
     # What the device last said of itself (agent version, streams, disk, ...).
     health = models.JSONField(default=dict, blank=True)
+    # Where to fetch an image a format only references: "{ref}" is replaced by
+    # the reference (e.g. http://frigate:5000/api/events/{ref}/snapshot.jpg).
+    image_url = models.CharField(max_length=300, blank=True)
     # Silent (no read, no heartbeat) this long: shown as offline.
     offline_after_minutes = models.PositiveIntegerField(default=60)
     # The camera's name in Frigate, for reads that arrive over MQTT.

@@ -36,6 +36,7 @@ class JobSpec:
 # audit sampling). A new job's first run is one interval after it is registered.
 JOBS: list[JobSpec] = [
     JobSpec("verify audit log", "verify_audit", DAY),
+    JobSpec("fetch referenced images", "fetch_images", 60),
 ]
 
 

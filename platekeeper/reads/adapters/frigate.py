@@ -42,6 +42,8 @@ def _event(body: dict[str, Any]) -> Parsed:
         return Parsed(per_frame=True, ignored="no plate recognized on this object yet")
     keep = ("id", "camera", "label", "current_zones", "box")
     details: dict[str, Any] = {k: after[k] for k in keep if k in after}
+    # Frigate sends no images over MQTT: its API serves the event's snapshot.
+    details["image_ref"] = str(after.get("id"))
     if isinstance(after.get("sub_label"), list) and after["sub_label"]:
         details["known_plate_name"] = str(after["sub_label"][0])[:100]
     fields = {
@@ -61,6 +63,7 @@ def _tracked_object_update(body: dict[str, Any]) -> Parsed:
     if body.get("type") != "lpr":
         return Parsed(per_frame=True, ignored=f"update of type {body.get('type')!r}")
     details: dict[str, Any] = {k: body[k] for k in ("camera", "plate_box") if k in body}
+    details["image_ref"] = str(body.get("id"))
     if body.get("name"):
         details["known_plate_name"] = str(body["name"])[:100]
     return Parsed(

@@ -127,6 +127,8 @@ def _details(body: dict[str, Any], plate: dict[str, Any]) -> dict[str, Any]:
         out["frames"] = len(body["uuids"])
     if isinstance(plate.get("coordinates"), list):
         out["plate_corners"] = plate["coordinates"][:4]
+    if isinstance(body.get("best_uuid"), str):
+        out["image_ref"] = body["best_uuid"]  # the agent serves /img/<uuid>.jpg
     return out
 
 
