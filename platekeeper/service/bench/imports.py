@@ -23,6 +23,8 @@ from platekeeper.service.bench.common import (
     plain_insert,
 )
 
+# Rows per transaction, the same for the import and the baseline.
+BATCH = 1000
 COLUMNS = [
     "event_id",
     "camera",
@@ -87,11 +89,16 @@ def import_group(opts: dict[str, Any], rounds: int = 4) -> Figures:
             t0 = time.perf_counter()
             if step == "import":
                 call_command(
-                    "import_reads", str(path), "--no-progress", stdout=StringIO()
+                    "import_reads",
+                    str(path),
+                    "--no-progress",
+                    "--batch-size",
+                    str(BATCH),
+                    stdout=StringIO(),
                 )
                 import_seconds += time.perf_counter() - t0
             else:
-                for batch in batches(iter(same), 1000):
+                for batch in batches(iter(same), BATCH):
                     plain_insert(batch, cameras, timezone.now())
                 plain_seconds += time.perf_counter() - t0
         path.unlink()
