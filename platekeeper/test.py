@@ -11,6 +11,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,16 @@ SHARED = Path(
 # The smallest valid JPEG header, enough for the blob store's magic-byte check.
 JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 60 + b"\xff\xd9"
 JPEG_B64 = base64.b64encode(JPEG_BYTES).decode()
+
+
+def wait_for(predicate: Callable[[], bool], seconds: float = 20.0) -> bool:
+    """Poll until `predicate` holds or time runs out (for processes and brokers)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
 
 
 class Personas:

@@ -10,7 +10,6 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,18 +20,9 @@ from django.utils import timezone
 from platekeeper.reads.models import Camera, PlateRead
 from platekeeper.reads.mqtt import Broker, FrigateListener
 from platekeeper.service.bench import free_port
-from platekeeper.test import LiveTestCase
+from platekeeper.test import LiveTestCase, wait_for
 
 MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
-
-
-def wait_for(predicate: Callable[[], bool], seconds: float = 30) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 class Mosquitto:

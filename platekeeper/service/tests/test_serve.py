@@ -4,7 +4,6 @@ import os
 import signal
 import sys
 import threading
-import time
 
 import httpx
 from django.db import connection
@@ -13,17 +12,7 @@ from django.test import SimpleTestCase
 from platekeeper.service.bench import free_port
 from platekeeper.service.management.commands.serve import children
 from platekeeper.service.supervisor import Child, Supervisor
-from platekeeper.test import LiveTestCase
-
-
-def wait_for(predicate, seconds: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
+from platekeeper.test import LiveTestCase, wait_for
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(600)"]
 
