@@ -12,7 +12,13 @@ IMAGE_KEYS = ("plate_crop_jpeg", "vehicle_crop_jpeg", "overview_jpeg")
 
 
 def sample(name: str, images: bool = True) -> Any:
-    data = json.loads((SHARED / "formats" / f"{name}.json").read_text())
+    path = SHARED / "formats" / f"{name}.json"
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{path}: the payload samples live in ../shared/formats beside "
+            "the repository (or set PLATEKEEPER_SHARED_DIR)"
+        )
+    data = json.loads(path.read_text())
     return with_images(data) if images else data
 
 

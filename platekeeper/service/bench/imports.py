@@ -82,9 +82,11 @@ def import_group(opts: dict[str, Any], rounds: int = 4) -> Figures:
         )
         path = folder / f"backfill-{r}.csv"
         write_csv(path, reads)
-        # The same rows again as new events for the baseline. Whichever goes
-        # first also adds the rows' new distinct plates, so they take turns.
-        same = [replace(read, event_id="plain-" + read.event_id) for read in reads]
+        # The same rows again as new events for the baseline (a suffix, not a
+        # prefix, keeps their receipts among the same keys of the receipt index).
+        # Whichever goes first also adds the rows' new distinct plates, so they
+        # take turns.
+        same = [replace(read, event_id=read.event_id + "-plain") for read in reads]
         for step in ("import", "plain") if r % 2 == 0 else ("plain", "import"):
             t0 = time.perf_counter()
             if step == "import":
