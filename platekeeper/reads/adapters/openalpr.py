@@ -167,12 +167,25 @@ def results(body: dict[str, Any]) -> list[RawRead]:
     return out
 
 
+def _plain(value: Any) -> Any:
+    """A health value kept only if plain: numbers, booleans, short text without NUL
+    (health is stored as it comes, without a read's validation)."""
+    if isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, str) and "\x00" not in value:
+        return value[:200]
+    return None
+
+
 def heartbeat(body: dict[str, Any]) -> dict[str, Any]:
-    health = {k: body[k] for k in HEALTH_FIELDS if k in body}
+    health = {k: _plain(body[k]) for k in HEALTH_FIELDS if k in body}
     streams = body.get("video_streams")
     if isinstance(streams, list):
         health["streams"] = [
-            {k: s.get(k) for k in ("camera_id", "camera_name", "is_streaming", "fps")}
+            {
+                k: _plain(s.get(k))
+                for k in ("camera_id", "camera_name", "is_streaming", "fps")
+            }
             for s in streams[:16]
             if isinstance(s, dict)
         ]

@@ -138,10 +138,26 @@ class OpenAlprTestCase(AdapterTestCase):
         self.assertTrue(camera.health["streams"][0]["is_streaming"])
         self.assertEqual(PlateRead.objects.count(), 0)
 
+    def test_it_keeps_only_plain_values_of_a_heartbeat(self) -> None:
+        beat = sample("openalpr_heartbeat")
+        beat["processing_threads_active"] = {"\u0000": None}
+        beat["agent_hostname"] = "host\u0000name"
+        self.assertEqual(self.post("openalpr", beat).status_code, 200)
+        health = Camera.objects.get(pk=self.camera.pk).health
+        self.assertIsNone(health["processing_threads_active"])
+        self.assertIsNone(health["agent_hostname"])
+
     def test_it_answers_a_message_without_reads_and_stores_nothing(self) -> None:
         r = self.post("openalpr", sample("openalpr_vehicle_v3"))
         self.assertEqual(r.status_code, 200)
         self.assertIn("vehicle", r.json()["ignored"])
+        self.assertEqual(PlateRead.objects.count(), 0)
+
+    def test_it_answers_a_vendor_hot_list_alert_without_storing_it(self) -> None:
+        # The agent sends the alpr_group of the same pass too; hot lists are ours to match.
+        r = self.post("openalpr", sample("openalpr_alpr_alert"))
+        self.assertEqual(r.status_code, 200)
+        self.assertIn("alpr_alert", r.json()["ignored"])
         self.assertEqual(PlateRead.objects.count(), 0)
 
     def test_it_keeps_the_read_when_an_image_is_not_one(self) -> None:
