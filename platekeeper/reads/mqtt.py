@@ -23,7 +23,7 @@ from django.db import DatabaseError, close_old_connections
 
 from platekeeper.reads.adapters import PayloadError, frigate
 from platekeeper.reads.models import Camera
-from platekeeper.reads.views import store_parsed
+from platekeeper.reads.views import check_size, store_parsed
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +117,7 @@ class FrigateListener:
         try:
             body = orjson.loads(payload)
             parsed = frigate.parse(body)
+            check_size(parsed)
         except (orjson.JSONDecodeError, PayloadError) as exc:
             logger.warning("dropped an MQTT message that is not Frigate's: %s", exc)
             return ""

@@ -103,6 +103,15 @@ def reads(request: HttpRequest) -> JsonResponse:
     return respond(sorted(stored + bad, key=lambda r: r.index))
 
 
+def check_size(parsed: Parsed) -> None:
+    """Refuse, never truncate, a message with more reads than a batch may hold."""
+    if len(parsed.reads) > settings.INGEST_MAX_BATCH:
+        raise PayloadError(
+            f"{len(parsed.reads)} reads in one message; at most "
+            f"{settings.INGEST_MAX_BATCH}"
+        )
+
+
 def store_parsed(
     camera: Camera, parsed: Parsed, source_format: str, payload: bytes
 ) -> list[ItemResult]:
@@ -112,7 +121,7 @@ def store_parsed(
         Camera.objects.filter(pk=camera.pk).update(
             last_heartbeat_at=now, last_seen_at=now, health=parsed.heartbeat
         )
-    good, bad = validate_raw(parsed.reads[: settings.INGEST_MAX_BATCH], payload)
+    good, bad = validate_raw(parsed.reads, payload)
     stored = ingest.store(camera, good, source_format, per_frame=parsed.per_frame)
     return sorted(stored + bad, key=lambda r: r.index)
 
@@ -151,6 +160,7 @@ def ingest_format(request: HttpRequest, fmt: str) -> JsonResponse:
             parsed = platerecognizer.parse(body, frame)
         else:
             parsed = FORMATS[fmt](body)
+        check_size(parsed)
     except PayloadError as exc:
         return error(400, str(exc))
     results = store_parsed(request.camera, parsed, fmt, raw)  # type: ignore[attr-defined]

@@ -312,6 +312,14 @@ class FrigateAndCodeProjectTestCase(AdapterTestCase):
         )
         self.assertRead(second, plate="HF7499", confidence=0.90813)
 
+    def test_it_refuses_rather_than_truncates_an_oversized_message(self) -> None:
+        body = sample("codeproject_ai_alpr_response")
+        body["predictions"] = body["predictions"][:1] * 1001
+        r = self.post("codeproject", body)
+        self.assertEqual(r.status_code, 400)
+        self.assertIn("1001 reads", r.json()["error"])
+        self.assertEqual(PlateRead.objects.count(), 0)
+
     def test_it_refuses_an_unknown_format(self) -> None:
         self.assertEqual(self.post("flock", {}).status_code, 404)
 

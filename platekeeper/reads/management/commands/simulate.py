@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -101,7 +102,10 @@ class Command(BaseCommand):
             owed += rate
             batches: dict[str, list[dict[str, object]]] = defaultdict(list)
             for _ in range(int(owed)):
-                read = town.read(timezone.now())
+                # Cameras send a moment after they capture: the drift shows.
+                read = town.read(
+                    timezone.now() - timedelta(seconds=town.rng.uniform(0.3, 2.5))
+                )
                 batches[read.camera].append(read.as_json())
             owed -= int(owed)
             for camera, reads in batches.items():
