@@ -42,7 +42,11 @@ def parse(payload: Any, frame: bytes | None = None) -> Parsed:
     reads = []
     for i, result in enumerate(results):
         read = _read(result if isinstance(result, dict) else {}, when)
-        read.fields["event_id"] = f"{source}-{data.get('timestamp')}-{i}"
+        # Two vehicles in one frame can come in two webhooks: the plate keeps
+        # their ids apart, the index keeps one webhook's results apart.
+        read.fields["event_id"] = (
+            f"{source}-{data.get('timestamp')}-{i}-{read.fields['plate']}"
+        )
         read.fields["details"] |= {
             k: data[k]
             for k in ("camera_id", "filename")

@@ -197,6 +197,15 @@ class PlateRecognizerTestCase(AdapterTestCase):
         )
         self.assertEqual([c["plate"] for c in read.candidates], ["abc123", "plbrec"])
 
+    def test_it_keeps_two_vehicles_of_one_frame_sent_in_two_webhooks(self) -> None:
+        first = sample("platerecognizer_webhook")
+        second = sample("platerecognizer_webhook")
+        second["data"]["results"][0]["plate"] = "xyz789"
+        self.post("platerecognizer", first)
+        r = self.post("platerecognizer", second)
+        self.assertEqual(r.json()["stored"], 1)
+        self.assertEqual(PlateRead.objects.count(), 2)
+
     def test_it_takes_a_stream_webhook_of_the_second_shape(self) -> None:
         self.post(
             "platerecognizer", sample("platerecognizer_stream_webhook_v2_CONSTRUCTED")
