@@ -21,7 +21,7 @@ from django.contrib.auth.models import User
 from django.test import Client, TestCase, TransactionTestCase
 from django.utils import timezone
 
-from platekeeper.accounts.models import Agency, Profile
+from platekeeper.accounts.models import Agency, Profile, TrainingRecord
 from platekeeper.audit import triggers
 from platekeeper.audit.models import AccessRecord
 from platekeeper.audit.record import Actor
@@ -103,9 +103,22 @@ class Personas:
         self.inglewood_camera_key = self.inglewood_camera.new_key()
         self.inglewood_camera.save()
 
-    def person(self, username: str, agency: Agency, title: str) -> User:
+    def person(
+        self, username: str, agency: Agency, title: str, trained: bool = True
+    ) -> User:
         user = User.objects.create_user(username, password=PASSWORD)
         Profile.objects.create(user=user, agency=agency, job_title=title)
+        if trained:  # every course of the Policy, completed a week ago
+            week_ago = timezone.localdate() - timedelta(days=7)
+            TrainingRecord.objects.bulk_create(
+                TrainingRecord(
+                    user=user,
+                    course=t.code,
+                    completed_on=week_ago,
+                    verified_by="Training Manager",
+                )
+                for t in self.policy.parsed.training
+            )
         return user
 
     def make_read(

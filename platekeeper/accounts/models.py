@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class Agency(models.Model):
@@ -54,3 +55,26 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user.username}, {self.job_title}, {self.agency.ori}"
+
+
+class TrainingRecord(models.Model):
+    """That a user completed a course of the Policy's training, verified by someone."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="training"
+    )
+    # A Training.code of the Policy ("alpr", "cjis_awareness", ...).
+    course = models.CharField(max_length=40)
+    completed_on = models.DateField()
+    verified_by = models.CharField(max_length=150)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["user", "course", "completed_on"], name="training_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.course} {self.completed_on}"

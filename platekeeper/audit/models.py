@@ -36,6 +36,7 @@ class Action(models.TextChoices):
     CAMERA_KEY_REVOKED = "camera_key_revoked", "Camera key revoked"
     CAMERA_APPROVED = "camera_approved", "Camera approved as ALPR camera"
     ACCOUNT_CREATED = "account_created", "Account created"
+    TRAINING_RECORDED = "training_recorded", "Training recorded"
 
 
 class Outcome(models.TextChoices):

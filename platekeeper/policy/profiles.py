@@ -77,6 +77,18 @@ CALIFORNIA = {
     },
     "case_number_required": True,
     "recent_search_days": 30,
+    "training": [
+        {
+            "code": "alpr",
+            "label": "Department ALPR training (Policy 427.3(d))",
+            "valid_days": 2 * 365,
+        },
+        {
+            "code": "cjis_awareness",
+            "label": "CJIS security awareness training",
+            "valid_days": 365,
+        },
+    ],
     "custodian_title": "Administrative Division Commander",
     "administrator_designee": {
         "name": "Not yet designated",

@@ -42,6 +42,19 @@ class JobTitle(Rule):
     capabilities: list[Capability]
 
 
+class Training(Rule):
+    """A course users must have completed, and for how long it counts."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+    label: Text
+    valid_days: Annotated[int, Field(ge=1, le=3650)]
+    # The capabilities it gates; empty: every ALPR capability.
+    required_for: list[Capability] = Field(default_factory=list)
+
+    def gates(self, capability: Capability) -> bool:
+        return not self.required_for or capability in self.required_for
+
+
 class Retention(Rule):
     """How long one data class is kept: at least `minimum`, at most `maximum`."""
 
@@ -73,6 +86,8 @@ class Rules(Rule):
     recent_search_days: Annotated[int, Field(ge=1, le=3650)] = 30
     custodian_title: Text
     administrator_designee: Person
+    # 427.3(d): no one operates ALPR equipment or accesses ALPR data untrained.
+    training: list[Training] = Field(default_factory=list)
 
     @field_validator("purposes")
     @classmethod

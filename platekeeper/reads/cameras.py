@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from platekeeper.accounts.access import (
     AuthenticatedHttpRequest,
-    capabilities,
+    gate,
     policy_in_force,
 )
 from platekeeper.policy.capabilities import Capability
@@ -21,8 +21,15 @@ from platekeeper.reads.models import Camera
 @login_required
 def camera_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     in_force = policy_in_force()
-    caps = capabilities(request.user, in_force[1] if in_force else None)
+    caps, lacking = gate(request.user, in_force[1] if in_force else None)
     if Capability.MANAGE_CAMERAS not in caps:
+        if lacking:
+            return render(
+                request,
+                "accounts/training_needed.html",
+                {"lacking": lacking},
+                status=403,
+            )
         raise PermissionDenied("your job title may not administer cameras")
     now = timezone.now()
     cameras = Camera.objects.filter(agency=request.user.profile.agency).order_by("name")

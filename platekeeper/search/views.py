@@ -11,12 +11,13 @@ from django.utils import timezone
 
 from platekeeper.accounts.access import (
     AuthenticatedHttpRequest,
-    capabilities,
+    gate,
     policy_in_force,
 )
 from platekeeper.audit.models import AccessRecord, Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_access
 from platekeeper.policy.capabilities import SEARCH_CAPABILITIES
+from platekeeper.policy.rules import Training
 from platekeeper.reads import blobs
 from platekeeper.reads.models import PlateRead
 from platekeeper.search import queries
@@ -49,6 +50,26 @@ def _refuse(
     )
 
 
+def _untrained(
+    request: AuthenticatedHttpRequest, lacking: list[Training]
+) -> HttpResponse:
+    """Record the refusal, then say which training is needed (R3)."""
+    courses = ", ".join(t.code for t in lacking)
+    reason = f"training missing or expired: {courses}"
+    record_access(
+        Actor.of_request(request),
+        Entry(
+            Action.SEARCH,
+            {"plate": request.POST.get("plate", "")},
+            outcome=Outcome.DENIED,
+            reason=reason,
+        ),
+    )
+    return render(
+        request, "accounts/training_needed.html", {"lacking": lacking}, status=403
+    )
+
+
 @login_required
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The plate search: a purpose from the Policy first, the access recorded before results."""
@@ -58,7 +79,9 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             request, None, "no Policy is published: ALPR data cannot be used", 503
         )
     version, rules = in_force
-    caps = capabilities(request.user, rules)
+    caps, lacking = gate(request.user, rules)
+    if lacking and not caps & SEARCH_CAPABILITIES:
+        return _untrained(request, lacking)
     if request.method != "POST":
         if not caps & SEARCH_CAPABILITIES:
             return _refuse(

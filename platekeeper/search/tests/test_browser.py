@@ -58,3 +58,19 @@ class SearchJourneyTestCase(LiveTestCase):
             self.assertNotIn("El Segundo", page.content())
         denied = AccessRecord.objects.filter(actor_username="dave").get()
         self.assertEqual(denied.outcome, "denied")
+
+
+@pytest.mark.browser
+class TrainingNoticeJourneyTestCase(LiveTestCase):
+    @pytest.mark.requirement("R3")
+    def test_it_shows_an_untrained_user_the_training_notice_instead_of_search(
+        self,
+    ) -> None:
+        self.person("nina", self.hawthorne, "Detective", trained=False)
+        with LiveServer() as server, chromium() as browser:
+            page = browser.new_page()
+            sign_in(page, server.url, "nina", PASSWORD)
+            page.wait_for_selector("h1")
+            self.assertIn("Training needed", page.content())
+            self.assertIn("Department ALPR training", page.content())
+            self.assertEqual(page.locator("form.stack").count(), 0)

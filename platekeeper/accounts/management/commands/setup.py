@@ -10,7 +10,9 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from platekeeper.accounts.actions import record_training
 from platekeeper.accounts.models import Agency, Profile
 from platekeeper.audit.models import Action
 from platekeeper.audit.record import Actor, Entry, record_in_action
@@ -39,6 +41,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--profile", default="california")
         parser.add_argument("--admin", default="admin")
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="record the administrator's training as the demo's own",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -62,6 +69,28 @@ class Command(BaseCommand):
                 f"published Policy v{version.number} ({opts['profile']} profile)"
             )
         self._first_admin(agency, opts["admin"])
+        self._admin_training(opts["admin"], opts["demo"])
+
+    def _admin_training(self, username: str, demo: bool) -> None:
+        rules = PolicyVersion.objects.current().parsed  # type: ignore[union-attr]
+        user = User.objects.get(username=username)
+        if not demo:
+            codes = " / ".join(t.code for t in rules.training)
+            self.stdout.write(
+                f"record {username}'s training before first use: platekeeper "
+                f"training record {username} <{codes}> --verified-by NAME"
+            )
+            return
+        for course in rules.training:
+            if not user.training.filter(course=course.code).exists():
+                record_training(
+                    user,
+                    course.code,
+                    timezone.localdate(),
+                    verified_by="demo set-up (not real training)",
+                    actor=ACTOR,
+                    courses={t.code for t in rules.training},
+                )
 
     def _first_admin(self, agency: Agency, username: str) -> None:
         if User.objects.filter(username=username).exists():

@@ -1,0 +1,50 @@
+"""Account state changes; each is recorded in the audit log."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+
+from platekeeper.accounts.models import TrainingRecord
+from platekeeper.audit.models import Action
+from platekeeper.audit.record import Actor, Entry, record_in_action
+
+
+class UnknownCourse(ValueError):
+    pass
+
+
+@transaction.atomic
+def record_training(
+    user: Any,
+    course: str,
+    completed_on: date,
+    *,
+    verified_by: str,
+    actor: Actor,
+    courses: set[str],
+) -> TrainingRecord:
+    """Record a completed course of the Policy's training (`courses`: their codes)."""
+    if course not in courses:
+        raise UnknownCourse(
+            f"{course!r} is not a course of the Policy "
+            f"({', '.join(sorted(courses)) or 'none'})"
+        )
+    record = TrainingRecord.objects.create(
+        user=user, course=course, completed_on=completed_on, verified_by=verified_by
+    )
+    record_in_action(
+        actor,
+        Entry(
+            Action.TRAINING_RECORDED,
+            {
+                "username": user.get_username(),
+                "course": course,
+                "completed_on": completed_on.isoformat(),
+                "verified_by": verified_by,
+            },
+        ),
+    )
+    return record
