@@ -33,7 +33,9 @@ def chromium() -> Iterator[Browser]:
 def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
     """Acknowledge the system-use notice and sign in, as a person does."""
     page.goto(base_url + "/login/")
-    page.get_by_role("button", name="I understand and agree").click()
+    notice = page.get_by_role("button", name="I understand and agree")
+    if notice.count():  # once per session: the session remembers it
+        notice.click()
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()

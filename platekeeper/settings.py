@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "platekeeper.accounts",
     "platekeeper.policy",
     "platekeeper.audit",
@@ -80,7 +82,24 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "platekeeper.audit.middleware.fail_closed",
+    # Last, as its documentation asks: turns a lockout into the locked page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# CJIS AC-7 (R7): 5 consecutive failures within 15 minutes lock the account.
+# Axes counts them; its lock lapses, so a lockout also sets the account's own
+# lock (accounts.signals), which only an administrator releases.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_USE_ATTEMPT_EXPIRATION = True
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "platekeeper.urls"
 ASGI_APPLICATION = "platekeeper.asgi.application"

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from platekeeper.accounts.models import Agency, Profile, TrainingRecord
 from platekeeper.audit import triggers
-from platekeeper.audit.models import AccessRecord
+from platekeeper.audit.models import AccessRecord, Action
 from platekeeper.audit.record import Actor
 from platekeeper.lib import plates
 from platekeeper.policy.actions import publish_profile
@@ -50,6 +50,13 @@ def wait_for(predicate: Callable[[], bool], seconds: float = 20.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+
+
+SIGN_IN_EVENTS = [Action.LOGIN, Action.LOGOUT, Action.LOGIN_FAILED]
+
+
+def data_access(records: Any) -> Any:
+    return records.exclude(action__in=SIGN_IN_EVENTS)
 
 
 class Personas:
@@ -154,7 +161,8 @@ class Personas:
         return client
 
     def access_records(self, **filters: Any) -> list[AccessRecord]:
-        return list(AccessRecord.objects.filter(**filters).order_by("id"))
+        """Records of access to ALPR data (not sign-ins and other security events)."""
+        return list(data_access(AccessRecord.objects.filter(**filters)).order_by("id"))
 
 
 class BaseTestCase(Personas, TestCase):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
-from platekeeper.accounts.models import TrainingRecord
+from platekeeper.accounts.models import Profile, TrainingRecord
 from platekeeper.audit.models import Action
 from platekeeper.audit.record import Actor, Entry, record_in_action
 
@@ -48,3 +48,15 @@ def record_training(
         ),
     )
     return record
+
+
+@transaction.atomic
+def unlock(user: Any, *, actor: Actor) -> None:
+    """Release a locked account (R7): the account's lock and axes' failure count."""
+    from axes.utils import reset
+
+    Profile.objects.filter(user=user).update(locked_at=None)
+    reset(username=user.get_username())
+    record_in_action(
+        actor, Entry(Action.ACCOUNT_UNLOCKED, {"username": user.get_username()})
+    )

@@ -52,6 +52,8 @@ class Profile(models.Model):
     affiliation = models.CharField(
         max_length=12, choices=Affiliation.choices, default=Affiliation.MEMBER
     )
+    # Set at a lockout (R7); only an administrator clears it.
+    locked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.user.username}, {self.job_title}, {self.agency.ori}"

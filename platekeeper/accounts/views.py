@@ -7,7 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from platekeeper.accounts import signals
 from platekeeper.accounts.banner import SESSION_KEY, SYSTEM_USE_NOTICE
+from platekeeper.accounts.models import Profile
 
 
 def _next(request: HttpRequest) -> str:
@@ -37,6 +39,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 },
                 status=403,
             )
+        if _locked(request.POST.get("username", "")):
+            # Refused before the password is even checked: a locked account
+            # stays locked whatever is typed, until an administrator releases it.
+            signals.login_failed(
+                None, {"username": request.POST.get("username", "")}, request
+            )
+            return render(request, "accounts/locked.html", status=403)
         form = AuthenticationForm(request, data=request.POST)
         if form.is_valid():
             login(request, form.get_user())
@@ -51,6 +60,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             "next": _next(request),
         },
     )
+
+
+def _locked(username: str) -> bool:
+    return Profile.objects.filter(
+        user__username=username, locked_at__isnull=False
+    ).exists()
 
 
 @require_POST

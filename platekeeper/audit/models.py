@@ -37,6 +37,11 @@ class Action(models.TextChoices):
     CAMERA_APPROVED = "camera_approved", "Camera approved as ALPR camera"
     ACCOUNT_CREATED = "account_created", "Account created"
     TRAINING_RECORDED = "training_recorded", "Training recorded"
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Sign-in failed"
+    LOGOUT = "logout", "Signed out"
+    ACCOUNT_LOCKED = "account_locked", "Account locked"
+    ACCOUNT_UNLOCKED = "account_unlocked", "Account released by an administrator"
 
 
 class Outcome(models.TextChoices):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from platekeeper.audit.models import AccessRecord, Action
+from platekeeper.audit.models import Action
 from platekeeper.browser import chromium, sign_in
 from platekeeper.test import PASSWORD, LiveServer, LiveTestCase
 
@@ -32,9 +32,7 @@ class SearchJourneyTestCase(LiveTestCase):
             self.assertIn("Hawthorne Blvd &amp; El Segundo NB", page.content())
             page.get_by_role("link", name="Details").click()
             page.wait_for_selector("dl.detail")
-        search, detail = AccessRecord.objects.filter(actor_username="dave").order_by(
-            "id"
-        )
+        search, detail = self.access_records(actor_username="dave")
         self.assertEqual(
             (search.action, search.purpose, search.case_number),
             (Action.SEARCH, "stolen_vehicle", "HPD-24-0042"),
@@ -56,7 +54,7 @@ class SearchJourneyTestCase(LiveTestCase):
             page.wait_for_selector("[role=alert]")
             self.assertIn("Refused and recorded", page.content())
             self.assertNotIn("El Segundo", page.content())
-        denied = AccessRecord.objects.filter(actor_username="dave").get()
+        [denied] = self.access_records(actor_username="dave")
         self.assertEqual(denied.outcome, "denied")
 
 
@@ -74,3 +72,24 @@ class TrainingNoticeJourneyTestCase(LiveTestCase):
             self.assertIn("Training needed", page.content())
             self.assertIn("Department ALPR training", page.content())
             self.assertEqual(page.locator("form.stack").count(), 0)
+
+
+@pytest.mark.browser
+class LockoutJourneyTestCase(LiveTestCase):
+    @pytest.mark.requirement("R7")
+    def test_it_keeps_a_locked_account_out_until_it_is_released(self) -> None:
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        with LiveServer() as server, chromium() as browser:
+            page = browser.new_page()
+            for _ in range(5):
+                sign_in(page, server.url, "dave", "not the password")
+            sign_in(page, server.url, "dave", PASSWORD)
+            page.wait_for_selector("h1")
+            self.assertIn("Account locked", page.content())
+            call_command("account", "unlock", "dave", stdout=StringIO())
+            sign_in(page, server.url, "dave", PASSWORD)
+            page.wait_for_selector("form.stack")
+            self.assertIn("Plate search", page.content())
