@@ -207,6 +207,20 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(10)
+        close_other_sessions()
+
+
+def close_other_sessions() -> None:
+    """End database sessions that server threads left open (PostgreSQL will not
+    drop the test database while any remains; SQLite has no sessions)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 class LiveTestCase(Personas, TransactionTestCase):
