@@ -88,8 +88,11 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Refuses inactive accounts, at sign-in and for sessions already open.
     "django.contrib.auth.backends.ModelBackend",
 ]
+# CJIS AC-2(3) (R5): accounts unused this long are disabled by the scheduler.
+INACTIVE_ACCOUNT_DAYS = envint("PLATEKEEPER_INACTIVE_ACCOUNT_DAYS", 90)
 # CJIS AC-7 (R7): 5 consecutive failures within 15 minutes lock the account.
 # Axes counts them; its lock lapses, so a lockout also sets the account's own
 # lock (accounts.signals), which only an administrator releases.

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 
 from platekeeper.accounts.models import Profile, TrainingRecord
 from platekeeper.audit.models import Action
@@ -60,3 +62,25 @@ def unlock(user: Any, *, actor: Actor) -> None:
     record_in_action(
         actor, Entry(Action.ACCOUNT_UNLOCKED, {"username": user.get_username()})
     )
+
+
+def disable_inactive(now: datetime, days: int, *, actor: Actor) -> list[str]:
+    """Disable active accounts unused for `days` (never used: since they were made)."""
+    cutoff = now - timedelta(days=days)
+    stale = User.objects.filter(is_active=True).filter(
+        Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff)
+    )
+    disabled = []
+    for user in stale:
+        with transaction.atomic():
+            if User.objects.filter(pk=user.pk, is_active=True).update(is_active=False):
+                record_in_action(
+                    actor,
+                    Entry(
+                        Action.ACCOUNT_DISABLED,
+                        {"username": user.username},
+                        reason=f"unused for {days} days",
+                    ),
+                )
+                disabled.append(user.username)
+    return disabled

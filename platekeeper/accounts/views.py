@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth import login, logout
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -47,7 +48,13 @@ def login_view(request: HttpRequest) -> HttpResponse:
             )
             return render(request, "accounts/locked.html", status=403)
         form = AuthenticationForm(request, data=request.POST)
-        if form.is_valid():
+        if _disabled(
+            request.POST.get("username", ""), request.POST.get("password", "")
+        ):
+            form.add_error(
+                None, "This account is disabled. Ask the ALPR administrator."
+            )
+        elif form.is_valid():
             login(request, form.get_user())
             return redirect(_next(request))
     return render(
@@ -60,6 +67,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
             "next": _next(request),
         },
     )
+
+
+def _disabled(username: str, password: str) -> bool:
+    """A disabled account given its right password: say so rather than "wrong password"."""
+    user = User.objects.filter(username=username, is_active=False).first()
+    return user is not None and user.check_password(password)
 
 
 def _locked(username: str) -> bool:

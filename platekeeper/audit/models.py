@@ -42,6 +42,7 @@ class Action(models.TextChoices):
     LOGOUT = "logout", "Signed out"
     ACCOUNT_LOCKED = "account_locked", "Account locked"
     ACCOUNT_UNLOCKED = "account_unlocked", "Account released by an administrator"
+    ACCOUNT_DISABLED = "account_disabled", "Account disabled"
 
 
 class Outcome(models.TextChoices):

@@ -37,6 +37,7 @@ class JobSpec:
 JOBS: list[JobSpec] = [
     JobSpec("verify audit log", "verify_audit", DAY),
     JobSpec("fetch referenced images", "fetch_images", 60),
+    JobSpec("disable inactive accounts", "disable_inactive_accounts", DAY),
 ]
 
 
