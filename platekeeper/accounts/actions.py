@@ -6,10 +6,13 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from platekeeper.accounts.models import Profile, TrainingRecord
+from platekeeper.accounts.models import Agency, Profile, RetiredUsername, TrainingRecord
 from platekeeper.audit.models import Action
 from platekeeper.audit.record import Actor, Entry, record_in_action
 
@@ -84,3 +87,54 @@ def disable_inactive(now: datetime, days: int, *, actor: Actor) -> list[str]:
                 )
                 disabled.append(user.username)
     return disabled
+
+
+USERNAME_QUARANTINE = timedelta(days=365)
+
+
+class AccountRefused(ValueError):
+    pass
+
+
+@transaction.atomic
+def create_account(
+    username: str,
+    password: str,
+    *,
+    agency: Agency,
+    job_title: str,
+    affiliation: str,
+    actor: Actor,
+) -> Any:
+    """Create an individual account; a username removed within a year is refused (R1)."""
+    since = timezone.now() - USERNAME_QUARANTINE
+    if RetiredUsername.objects.filter(
+        username__iexact=username, retired_at__gte=since
+    ).exists():
+        raise AccountRefused(
+            f"{username!r} belonged to a removed account within the last "
+            "year; identifiers are not reused (CJIS IA-4)"
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise AccountRefused(f"{username!r} is taken")
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise AccountRefused("; ".join(exc.messages)) from exc
+    user = User.objects.create_user(username, password=password)
+    Profile.objects.create(
+        user=user, agency=agency, job_title=job_title, affiliation=affiliation
+    )
+    record_in_action(
+        actor,
+        Entry(
+            Action.ACCOUNT_CREATED,
+            {
+                "username": username,
+                "agency": agency.ori,
+                "job_title": job_title,
+                "affiliation": affiliation,
+            },
+        ),
+    )
+    return user

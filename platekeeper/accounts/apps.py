@@ -8,7 +8,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # Receivers only: nothing starts here (it also runs in migrate and tests).
         from axes.signals import user_locked_out
+        from django.conf import settings
         from django.contrib.auth import signals as auth
+        from django.db.models.signals import pre_delete
 
         from platekeeper.accounts import signals
 
@@ -18,3 +20,8 @@ class AccountsConfig(AppConfig):
             signals.login_failed, dispatch_uid="pk-login-failed"
         )
         user_locked_out.connect(signals.locked_out, dispatch_uid="pk-locked-out")
+        pre_delete.connect(
+            signals.user_deleted,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="pk-user-deleted",
+        )

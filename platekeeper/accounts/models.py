@@ -80,3 +80,13 @@ class TrainingRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.course} {self.completed_on}"
+
+
+class RetiredUsername(models.Model):
+    """A removed account's username, not to be given again within a year (R1)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.username} (retired {self.retired_at:%Y-%m-%d})"

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from platekeeper.accounts.models import Profile
+from platekeeper.accounts.models import Profile, RetiredUsername
 from platekeeper.audit.models import Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_in_action
 
@@ -74,3 +74,8 @@ def locked_out(
         Outcome.DENIED,
         "5 failed sign-ins within 15 minutes",
     )
+
+
+def user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Accounts are disabled, not removed; when one is removed, its name is retired."""
+    RetiredUsername.objects.create(username=instance.get_username())

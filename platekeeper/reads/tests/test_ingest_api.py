@@ -4,6 +4,7 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from django.test import override_settings
 from django.utils import timezone
 
@@ -136,6 +137,7 @@ class IngestApiTestCase(BaseTestCase):
         self.assertIn("Bearer", r["WWW-Authenticate"])
         self.assertEqual(PlateRead.objects.count(), 0)
 
+    @pytest.mark.requirement("R1")
     def test_it_refuses_a_missing_key(self) -> None:
         r = self.client.post(URL, json.dumps(item()), content_type="application/json")
         self.assertEqual(r.status_code, 401)
