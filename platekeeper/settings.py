@@ -103,6 +103,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_VERBOSE = False
+# Axes warns when the IP address is not a lockout parameter. Deliberate: CJIS
+# AC-7 locks the account, and a per-(user, address) counter would give an
+# attacker five tries from every address; rotating browsers changes nothing here.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 ROOT_URLCONF = "platekeeper.urls"
 ASGI_APPLICATION = "platekeeper.asgi.application"
