@@ -230,9 +230,11 @@ def store(
     if per_frame:
         from platekeeper.reads.merging import store_per_frame
 
-        return sorted(
-            store_per_frame(camera, list(items), source_format), key=lambda r: r.index
-        )
+        try:
+            merged = store_per_frame(camera, list(items), source_format)
+        except IntegrityError:  # the same race as below: its receipts are there now
+            merged = store_per_frame(camera, list(items), source_format)
+        return sorted(merged, key=lambda r: r.index)
     first: dict[str, int] = {}  # event id -> index of its first item in the batch
     unique: list[Item] = []
     repeats: list[tuple[int, int]] = []
