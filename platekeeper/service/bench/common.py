@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import statistics
 import subprocess
@@ -28,6 +29,13 @@ from platekeeper.reads.models import Camera, IngestReceipt, Plate, PlateRead
 from platekeeper.reads.simulator import SimRead, Town
 
 ACTOR = Actor.system("bench")
+
+
+def fresh_seed() -> int:
+    """A town no earlier run used: its event ids must not collide with stored ones."""
+    return secrets.randbelow(2**31)
+
+
 Figures = dict[str, Any]
 
 

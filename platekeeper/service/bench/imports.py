@@ -20,6 +20,7 @@ from platekeeper.service.bench.common import (
     batches,
     bench_agency,
     bench_cameras,
+    fresh_seed,
     plain_insert,
 )
 
@@ -69,7 +70,7 @@ def import_group(opts: dict[str, Any], rounds: int = 4) -> Figures:
     cameras = bench_cameras(bench_agency())
     rows = opts["import_rows"]
     start = timezone.now() - timedelta(hours=3)
-    seed = int(time.time())
+    seed = fresh_seed()
     import_seconds = plain_seconds = 0.0
     folder = Path(tempfile.mkdtemp(prefix="pk-bench-import-"))
     per_round = rows // rounds

@@ -17,6 +17,7 @@ from platekeeper.service.bench.common import (
     batches,
     bench_agency,
     bench_cameras,
+    fresh_seed,
     plain_insert,
 )
 
@@ -33,7 +34,7 @@ def ingest(count: int, batch_size: int = 500, rounds: int = 4) -> Figures:
     now = timezone.now()
     api_chunks = list(
         batches(
-            Town(seed=int(time.time())).reads(
+            Town(seed=fresh_seed()).reads(
                 now - timedelta(hours=1),
                 count + WARM_UP * batch_size,
                 timedelta(hours=1),
@@ -43,7 +44,7 @@ def ingest(count: int, batch_size: int = 500, rounds: int = 4) -> Figures:
     )
     plain_chunks = list(
         batches(
-            Town(seed=int(time.time()) + 1).reads(
+            Town(seed=fresh_seed()).reads(
                 now - timedelta(hours=1), count, timedelta(hours=1)
             ),
             batch_size,

@@ -14,13 +14,24 @@ from platekeeper.service.bench.common import Figures, bench_agency, p50_ms
 
 
 def bench_detective(agency: Agency) -> Any:
+    """A detective with current training (the gate applies to the bench too)."""
     from django.contrib.auth.models import User
+    from django.utils import timezone
 
-    from platekeeper.accounts.models import Profile
+    from platekeeper.accounts.models import Profile, TrainingRecord
+    from platekeeper.policy.models import PolicyVersion
 
     user, created = User.objects.get_or_create(username="bench-detective")
     if created:
         Profile.objects.create(user=user, agency=agency, job_title="Detective")
+    rules = PolicyVersion.objects.current().parsed  # type: ignore[union-attr]
+    for course in rules.training:
+        TrainingRecord.objects.get_or_create(
+            user=user,
+            course=course.code,
+            completed_on=timezone.localdate(),
+            defaults={"verified_by": "bench"},
+        )
     return user
 
 

@@ -1,0 +1,30 @@
+"""The benchmark groups run and print their keys (tiny sizes; timings never asserted)."""
+
+from __future__ import annotations
+
+import os
+from unittest import mock
+
+from platekeeper.service import bench
+from platekeeper.service.tests.test_serve import database_url
+from platekeeper.test import LiveTestCase
+
+
+class BenchTestCase(LiveTestCase):
+    def test_it_runs_every_group_built_so_far(self) -> None:
+        bench.prefill(2000, log=lambda _: None)
+        opts = {"ingest_reads": 1500, "import_rows": 1200}
+        figures = bench.search_group(opts)
+        figures |= bench.import_group(opts)
+        # The ingest group's server is a child process: point it at this test database.
+        with mock.patch.dict(os.environ, {"DATABASE_URL": database_url()}):
+            figures |= bench.ingest_group(opts)
+        for key in (
+            "search_exact_p50_ms",
+            "search_exact_sql_p50_ms",
+            "import_csv_reads_per_s",
+            "import_plain_insert_reads_per_s",
+            "ingest_api_reads_per_s",
+            "ingest_plain_insert_reads_per_s",
+        ):
+            self.assertGreater(figures[key], 0, key)
