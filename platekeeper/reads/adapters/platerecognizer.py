@@ -75,12 +75,7 @@ def _read(result: dict[str, Any], when: Any) -> RawRead:
         "captured_at": when,
         "state": state_of(region.get("code")),
         "candidates": candidates(result.get("candidates"), score_key="score"),
-        "vehicle_attributes": {k: v for k, v in attrs.items() if v},
-        "vehicle": {
-            "make": best(attrs["make"]),
-            "color": best(attrs["color"]),
-            "type": str(vehicle.get("type") or "")[:30],
-        },
+        **_vehicle_fields(attrs, vehicle),
         "details": _details(result),
         **heading(result.get("direction")),
     }
@@ -110,18 +105,27 @@ def _shape_2(result: dict[str, Any], when: Any) -> RawRead:
         "candidates": [
             {"plate": t["name"], "confidence": t["confidence"]} for t in texts
         ],
-        "vehicle_attributes": {k: v for k, v in attrs.items() if v},
-        "vehicle": {
-            "make": best(attrs["make"]),
-            "color": best(attrs["color"]),
-            "type": str(vehicle.get("type") or "")[:30],
-        },
+        **_vehicle_fields(attrs, vehicle),
         "details": _details(result) | _details(plate),
         **heading(result.get("direction")),
     }
     if regions:
         fields["state_confidence"] = regions[0]["confidence"]
     return RawRead(fields)
+
+
+def _vehicle_fields(
+    attrs: dict[str, list[Any]], vehicle: dict[str, Any]
+) -> dict[str, Any]:
+    """The vehicle's best make, colour and type, and every attribute's candidates."""
+    return {
+        "vehicle_attributes": {k: v for k, v in attrs.items() if v},
+        "vehicle": {
+            "make": best(attrs["make"]),
+            "color": best(attrs["color"]),
+            "type": str(vehicle.get("type") or "")[:30],
+        },
+    }
 
 
 def _models(values: Any) -> list[dict[str, Any]]:
