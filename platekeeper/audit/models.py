@@ -43,6 +43,7 @@ class Action(models.TextChoices):
     ACCOUNT_LOCKED = "account_locked", "Account locked"
     ACCOUNT_UNLOCKED = "account_unlocked", "Account released by an administrator"
     ACCOUNT_DISABLED = "account_disabled", "Account disabled"
+    PRIVILEGED_REFUSED = "privileged_refused", "Privileged function refused"
 
 
 class Outcome(models.TextChoices):

@@ -13,6 +13,8 @@ from platekeeper.accounts.access import (
     gate,
     policy_in_force,
 )
+from platekeeper.audit.models import Action, Outcome
+from platekeeper.audit.record import Actor, Entry, record_access
 from platekeeper.policy.capabilities import Capability
 from platekeeper.reads import health
 from platekeeper.reads.models import Camera
@@ -30,7 +32,18 @@ def camera_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 {"lacking": lacking},
                 status=403,
             )
-        raise PermissionDenied("your job title may not administer cameras")
+        # R12: a privileged function refused is itself recorded.
+        reason = "your job title may not administer cameras"
+        record_access(
+            Actor.of_request(request),
+            Entry(
+                Action.PRIVILEGED_REFUSED,
+                {"function": "cameras"},
+                outcome=Outcome.DENIED,
+                reason=reason,
+            ),
+        )
+        raise PermissionDenied(reason)
     now = timezone.now()
     cameras = Camera.objects.filter(agency=request.user.profile.agency).order_by("name")
     rows = [health.of(camera, now) for camera in cameras]

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 
+from platekeeper.audit.models import AccessRecord, Action
 from platekeeper.reads import health
 from platekeeper.reads.models import Camera
 from platekeeper.test import BaseTestCase
@@ -26,8 +28,16 @@ class CamerasPageTestCase(BaseTestCase):
     def test_it_needs_login(self) -> None:
         self.assertEqual(self.client.get("/cameras/").status_code, 302)
 
-    def test_it_refuses_a_title_that_does_not_administer_cameras(self) -> None:
+    @pytest.mark.requirement("R12")
+    def test_it_refuses_a_search_role_an_administrative_page_and_records_it(
+        self,
+    ) -> None:
         self.assertEqual(self.login(self.dave).get("/cameras/").status_code, 403)
+        entry = AccessRecord.objects.filter(action=Action.PRIVILEGED_REFUSED).get()
+        self.assertEqual(
+            (entry.actor_username, entry.outcome, entry.criteria),
+            ("dave", "denied", {"function": "cameras"}),
+        )
 
     def test_it_shows_only_the_users_agencys_cameras(self) -> None:
         r = self.login(self.alice).get("/cameras/")
