@@ -3,6 +3,8 @@ less those that missing or expired training withholds."""
 
 from __future__ import annotations
 
+from collections.abc import Set
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -11,7 +13,6 @@ from django.utils import timezone
 
 from platekeeper.accounts import training
 from platekeeper.policy.capabilities import Capability
-from platekeeper.policy.models import PolicyVersion
 from platekeeper.policy.rules import Rules, Training
 
 
@@ -19,27 +20,35 @@ class AuthenticatedHttpRequest(HttpRequest):
     user: Any
 
 
+@dataclass(frozen=True)
+class Gate:
+    """What the user may do now, what the job title would allow, and the training
+    missing or expired."""
+
+    capabilities: frozenset[Capability] = frozenset()
+    titled: frozenset[Capability] = frozenset()
+    lacking: tuple[Training, ...] = ()
+
+    def training_for(self, wanted: Set[Capability]) -> list[Training]:
+        """The missing courses that keep from the user what the title grants of
+        `wanted` (empty: training is not the reason)."""
+        withheld = (self.titled & wanted) - self.capabilities
+        return [t for t in self.lacking if any(t.gates(c) for c in withheld)]
+
+
+def gate(user: Any, rules: Rules | None) -> Gate:
+    profile = getattr(user, "profile", None)
+    if rules is None or profile is None or not user.is_active:
+        return Gate()
+    titled = rules.capabilities_of(profile.job_title)
+    if not titled:
+        return Gate()
+    lacking = training.missing(user, rules, timezone.localdate())
+    return Gate(training.allowed(titled, lacking), titled, tuple(lacking))
+
+
 def capabilities(
     user: AbstractBaseUser | AnonymousUser, rules: Rules | None
 ) -> frozenset[Capability]:
     """What the user may do under `rules` now; nothing without a profile or a Policy."""
-    return gate(user, rules)[0]
-
-
-def gate(
-    user: Any, rules: Rules | None
-) -> tuple[frozenset[Capability], list[Training]]:
-    """(what the user may do now, the training whose lack withholds the rest)."""
-    profile = getattr(user, "profile", None)
-    if rules is None or profile is None or not user.is_active:
-        return frozenset(), []
-    titled = rules.capabilities_of(profile.job_title)
-    if not titled:
-        return titled, []
-    lacking = training.missing(user, rules, timezone.localdate())
-    return training.allowed(titled, lacking), lacking
-
-
-def policy_in_force() -> tuple[PolicyVersion, Rules] | None:
-    version = PolicyVersion.objects.current()
-    return (version, version.parsed) if version else None
+    return gate(user, rules).capabilities

@@ -15,8 +15,13 @@ from platekeeper.audit.models import Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_in_action
 
 
+def _address(request: HttpRequest | None) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
 def _actor(username: str, request: HttpRequest | None) -> Actor:
-    address = request.META.get("REMOTE_ADDR") if request is not None else None
+    """The actor for a name that may belong to no account (a failed sign-in)."""
+    address = _address(request)
     user = (
         User.objects.filter(username=username).select_related("profile__agency").first()
     )
@@ -36,12 +41,12 @@ def _record(
 
 
 def logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    _record(_actor(user.get_username(), request), Action.LOGIN)
+    _record(Actor.of_user(user, _address(request)), Action.LOGIN)
 
 
 def logged_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
     if user is not None:
-        _record(_actor(user.get_username(), request), Action.LOGOUT)
+        _record(Actor.of_user(user, _address(request)), Action.LOGOUT)
 
 
 def login_failed(

@@ -71,6 +71,8 @@ class Entry:
     result_count: int | None = None
     outcome: Outcome = Outcome.ALLOWED
     reason: str = ""
+    # The Policy version in force, when the caller has just read it (saves a query).
+    policy_version: int | None = None
 
 
 def record_access(actor: Actor, entry: Entry) -> AccessRecord:
@@ -104,7 +106,10 @@ def _append(actor: Actor, entry: Entry) -> AccessRecord:
 
     _lock_chain_head()
     head = AccessRecord.objects.order_by("-id").values_list("hash", flat=True).first()
-    current = PolicyVersion.objects.current()
+    version = entry.policy_version
+    if version is None:
+        current = PolicyVersion.objects.current()
+        version = current.number if current else None
     record = AccessRecord(
         at=timezone.now(),
         actor_id=actor.user_id,
@@ -125,7 +130,7 @@ def _append(actor: Actor, entry: Entry) -> AccessRecord:
         client_address=actor.client_address,
         outcome=entry.outcome,
         reason=entry.reason,
-        policy_version=current.number if current else None,
+        policy_version=version,
         prev_hash=head or GENESIS,
     )
     record.hash = record.compute_hash()

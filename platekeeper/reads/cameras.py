@@ -11,25 +11,25 @@ from django.utils import timezone
 from platekeeper.accounts.access import (
     AuthenticatedHttpRequest,
     gate,
-    policy_in_force,
 )
 from platekeeper.audit.models import Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_access
 from platekeeper.policy.capabilities import Capability
+from platekeeper.policy.models import current_rules
 from platekeeper.reads import health
 from platekeeper.reads.models import Camera
 
 
 @login_required
 def camera_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    in_force = policy_in_force()
-    caps, lacking = gate(request.user, in_force[1] if in_force else None)
-    if Capability.MANAGE_CAMERAS not in caps:
-        if lacking:
+    in_force = current_rules()
+    permits = gate(request.user, in_force[1] if in_force else None)
+    if Capability.MANAGE_CAMERAS not in permits.capabilities:
+        if needed := permits.training_for({Capability.MANAGE_CAMERAS}):
             return render(
                 request,
                 "accounts/training_needed.html",
-                {"lacking": lacking},
+                {"lacking": needed},
                 status=403,
             )
         # R12: a privileged function refused is itself recorded.

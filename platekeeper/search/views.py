@@ -12,11 +12,11 @@ from django.utils import timezone
 from platekeeper.accounts.access import (
     AuthenticatedHttpRequest,
     gate,
-    policy_in_force,
 )
 from platekeeper.audit.models import AccessRecord, Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_access
 from platekeeper.policy.capabilities import SEARCH_CAPABILITIES
+from platekeeper.policy.models import current_rules
 from platekeeper.policy.rules import Training
 from platekeeper.reads import blobs
 from platekeeper.reads.models import PlateRead
@@ -73,15 +73,16 @@ def _untrained(
 @login_required
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The plate search: a purpose from the Policy first, the access recorded before results."""
-    in_force = policy_in_force()
+    in_force = current_rules()
     if in_force is None:
         return _refuse(
             request, None, "no Policy is published: ALPR data cannot be used", 503
         )
     version, rules = in_force
-    caps, lacking = gate(request.user, rules)
-    if lacking and not caps & SEARCH_CAPABILITIES:
-        return _untrained(request, lacking)
+    permits = gate(request.user, rules)
+    caps = permits.capabilities
+    if needed := permits.training_for(SEARCH_CAPABILITIES):
+        return _untrained(request, needed)
     if request.method != "POST":
         if not caps & SEARCH_CAPABILITIES:
             return _refuse(
@@ -107,6 +108,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             case_number=form.cleaned_data["case_number"],
             justification=form.cleaned_data["justification"],
             result_ids=[r.id for r in rows],
+            policy_version=version.number,
         ),
     )
     return render(

@@ -77,6 +77,16 @@ class TrainingGateTestCase(BaseTestCase):
                 self.login(self.dave).post("/search/", GOOD).status_code, 200
             )
 
+    def test_it_tells_an_untrained_auditor_about_the_title_not_the_training(
+        self,
+    ) -> None:
+        # Training would not let an auditor search: the refusal names the title.
+        auditor = self.person("abe", self.hawthorne, "Auditor", trained=False)
+        r = self.login(auditor).get("/search/")
+        self.assertEqual(r.status_code, 403)
+        self.assertContains(r, "may not search", status_code=403)
+        self.assertNotContains(r, "Training needed", status_code=403)
+
     def test_it_shows_an_untrained_administrator_the_notice_on_the_cameras_page(
         self,
     ) -> None:
