@@ -55,6 +55,9 @@ class FrigateListener:
         self.topics = [f"{prefix}/events", f"{prefix}/tracked_object_update"]
         self.on_stored = on_stored  # tests watch what was acknowledged
         self.stopping = threading.Event()
+        # Set once the broker has confirmed our subscriptions; until then a
+        # message published to a broker that lost its sessions goes nowhere.
+        self.subscribed = threading.Event()
         self.client = mqtt.Client(
             mqtt.CallbackAPIVersion.VERSION2,
             client_id=client_id,
@@ -66,6 +69,8 @@ class FrigateListener:
         self.client.reconnect_delay_set(min_delay=1, max_delay=30)
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
+        self.client.on_subscribe = lambda *_: self.subscribed.set()
+        self.client.on_disconnect = lambda *_: self.subscribed.clear()
 
     def run(self) -> None:
         """Connect (retrying until the broker is there) and handle messages until stopped."""

@@ -128,7 +128,7 @@ class MqttTestCase(LiveTestCase):
         return list(PlateRead.objects.values_list("plate__plate", flat=True))
 
     def test_it_stores_frigate_reads_from_the_broker(self) -> None:
-        assert wait_for(lambda: self.listener.client.is_connected(), 10)
+        assert self.listener.subscribed.wait(10)
         self.publish(range(5))
         self.publisher.publish(
             "frigate/tracked_object_update",
@@ -158,17 +158,16 @@ class MqttTestCase(LiveTestCase):
         )
 
     def test_it_loses_no_acknowledged_message_when_the_broker_dies(self) -> None:
-        assert wait_for(lambda: self.listener.client.is_connected(), 10)
+        assert self.listener.subscribed.wait(10)
         time.sleep(1.5)  # the broker saves sessions once a second
         self.publish(range(0, 15))
         self.assertTrue(wait_for(lambda: len(self.acked) >= 3))
         self.broker.kill()  # mid-stream: some of the first 15 may still be in flight
         acked_before = set(self.acked)
+        assert wait_for(lambda: not self.listener.subscribed.is_set(), 10)
         self.broker.start()
         assert wait_for(
-            lambda: (
-                self.listener.client.is_connected() and self.publisher.is_connected()
-            ),
+            lambda: self.listener.subscribed.is_set() and self.publisher.is_connected(),
             30,
         )
         self.publish(range(15, 30))
@@ -183,7 +182,7 @@ class MqttTestCase(LiveTestCase):
         self.assertLessEqual(acked, set(plates), "an acknowledged message was lost")
 
     def test_it_acknowledges_and_drops_what_it_can_never_store(self) -> None:
-        assert wait_for(lambda: self.listener.client.is_connected(), 10)
+        assert self.listener.subscribed.wait(10)
         self.publisher.publish("frigate/events", b"not json", qos=1)
         other = json.loads(frigate_event(40))
         other["after"]["camera"] = "unknown_cam"
