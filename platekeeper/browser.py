@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -30,8 +30,15 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
-def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
-    """Acknowledge the system-use notice and sign in, as a person does."""
+def sign_in(
+    page: Page,
+    base_url: str,
+    username: str,
+    password: str,
+    code: Callable[[], str] | None = None,
+) -> None:
+    """Acknowledge the system-use notice and sign in, as a person does; `code`
+    gives the authenticator's code when the second factor is asked for."""
     page.goto(base_url + "/login/")
     notice = page.get_by_role("button", name="I understand and agree")
     if notice.count():  # once per session: the session remembers it
@@ -39,3 +46,8 @@ def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if code is not None and "/login/code/" in page.url:
+        page.get_by_label("Six-digit code").fill(code())
+        page.get_by_role("button", name="Verify").click()
+        page.wait_for_load_state()

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "platekeeper.accounts",
     "platekeeper.policy",
     "platekeeper.audit",
@@ -79,6 +81,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Second factor, idle lock, 12-hour re-authentication (R8, R9).
+    "platekeeper.accounts.middleware.session_rules",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "platekeeper.audit.middleware.fail_closed",
@@ -219,3 +224,9 @@ LOGGING = {
     # One line per simulated request drowns everything else.
     "loggers": {"httpx": {"level": "WARNING"}},
 }
+
+# TOTP (R9): the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = os.environ.get("PLATEKEEPER_OTP_ISSUER", "Platekeeper")
+# Where the data is stored, attested by the operator (R35, CJIS SC-28): ISO 3166
+# code of the United States or one of its states; anything else refuses to start.
+HOSTING_REGION = os.environ.get("PLATEKEEPER_HOSTING_REGION", "US").strip().upper()

@@ -20,6 +20,10 @@ import uvicorn
 from django.contrib.auth.models import User
 from django.test import Client, TestCase, TransactionTestCase
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from platekeeper.accounts.models import Agency, Profile, TrainingRecord
 from platekeeper.audit import triggers
@@ -40,6 +44,21 @@ SHARED = Path(
 # The smallest valid JPEG header, enough for the blob store's magic-byte check.
 JPEG_BYTES = b"\xff\xd8\xff\xe0" + b"\x00" * 60 + b"\xff\xd9"
 JPEG_B64 = base64.b64encode(JPEG_BYTES).decode()
+
+
+def totp_code(user: User) -> str:
+    """The code the user's authenticator shows now; the next step's when now's
+    was already used (a code is good for one sign-in: R9)."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    step = int(time.time() - device.t0) // device.step
+    while step <= device.last_t:
+        step += 1
+    if step > int(time.time() - device.t0) // device.step + device.tolerance:
+        time.sleep(device.step)  # outside the tolerance window: wait for the next
+        return totp_code(user)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = step * device.step + device.t0
+    return f"{totp.token():0{device.digits}d}"
 
 
 def wait_for(predicate: Callable[[], bool], seconds: float = 20.0) -> bool:
@@ -114,7 +133,14 @@ class Personas:
         self, username: str, agency: Agency, title: str, trained: bool = True
     ) -> User:
         user = User.objects.create_user(username, password=PASSWORD)
-        Profile.objects.create(user=user, agency=agency, job_title=title)
+        Profile.objects.create(
+            user=user,
+            agency=agency,
+            job_title=title,
+            approved_at=timezone.now(),  # by a supervisor, as R4 asks
+        )
+        # An authenticator enrolled at an earlier sign-in (R9); `totp_code` reads it.
+        TOTPDevice.objects.create(user=user, name="phone", key=random_hex(20))
         if trained:  # every course of the Policy, completed a week ago
             week_ago = timezone.localdate() - timedelta(days=7)
             TrainingRecord.objects.bulk_create(
@@ -152,11 +178,17 @@ class Personas:
             **fields,
         )
 
+    def dave_code(self) -> str:
+        return totp_code(self.dave)
+
     def login(self, user: User) -> Client:
         client = Client(enforce_csrf_checks=False)
         client.force_login(user)
         session = client.session
         session["banner_acknowledged"] = True  # the system-use banner (R11)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:  # and the second factor (R9)
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
         return client
 

@@ -105,8 +105,12 @@ def create_account(
     job_title: str,
     affiliation: str,
     actor: Actor,
+    employer: str = "",
+    background_check_on: date | None = None,
+    security_addendum_on: date | None = None,
 ) -> Any:
-    """Create an individual account; a username removed within a year is refused (R1)."""
+    """Create an individual account, pending until a supervisor approves it (R4);
+    a username removed within a year is refused (R1)."""
     since = timezone.now() - USERNAME_QUARANTINE
     if RetiredUsername.objects.filter(
         username__iexact=username, retired_at__gte=since
@@ -123,7 +127,13 @@ def create_account(
         raise AccountRefused("; ".join(exc.messages)) from exc
     user = User.objects.create_user(username, password=password)
     Profile.objects.create(
-        user=user, agency=agency, job_title=job_title, affiliation=affiliation
+        user=user,
+        agency=agency,
+        job_title=job_title,
+        affiliation=affiliation,
+        employer=employer,
+        background_check_on=background_check_on,
+        security_addendum_on=security_addendum_on,
     )
     record_in_action(
         actor,
@@ -134,7 +144,9 @@ def create_account(
                 "agency": agency.ori,
                 "job_title": job_title,
                 "affiliation": affiliation,
+                "employer": employer,
             },
+            reason="pending a supervisor's approval",
         ),
     )
     return user

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from platekeeper.accounts import sessions
 from platekeeper.accounts.models import Profile, RetiredUsername
 from platekeeper.audit.models import Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_in_action
@@ -41,6 +42,7 @@ def _record(
 
 
 def logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    sessions.start(request.session, user, timezone.now())
     _record(Actor.of_user(user, _address(request)), Action.LOGIN)
 
 

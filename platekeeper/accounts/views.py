@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import login, logout
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,23 +13,37 @@ from django.views.decorators.http import require_POST
 
 from platekeeper.accounts import signals
 from platekeeper.accounts.banner import SESSION_KEY, SYSTEM_USE_NOTICE
+from platekeeper.accounts.middleware import before_second_factor
 from platekeeper.accounts.models import Profile
 
 
-def _next(request: HttpRequest) -> str:
+class SignInForm(AuthenticationForm):
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        profile = getattr(user, "profile", None)
+        if profile is not None and profile.is_pending:
+            # R4: a new account does nothing until a supervisor approves it.
+            raise ValidationError(
+                "This account is waiting for a supervisor's approval.",
+                code="pending",
+            )
+
+
+def next_page(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
     return "/search/"
 
 
+@before_second_factor
 def login_view(request: HttpRequest) -> HttpResponse:
     """The banner first; the sign-in form only once it is acknowledged."""
     acknowledged = request.session.get(SESSION_KEY, False)
-    form = AuthenticationForm(request)
+    form = SignInForm(request)
     if request.method == "POST" and "acknowledge" in request.POST:
         request.session[SESSION_KEY] = True
-        return redirect(f"{request.path}?next={_next(request)}")
+        return redirect(f"{request.path}?next={next_page(request)}")
     if request.method == "POST":
         if not acknowledged:
             return render(
@@ -35,7 +52,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 {
                     "notice": SYSTEM_USE_NOTICE,
                     "acknowledged": False,
-                    "next": _next(request),
+                    "next": next_page(request),
                     "refused": "Acknowledge the notice before signing in.",
                 },
                 status=403,
@@ -47,7 +64,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 None, {"username": request.POST.get("username", "")}, request
             )
             return render(request, "accounts/locked.html", status=403)
-        form = AuthenticationForm(request, data=request.POST)
+        form = SignInForm(request, data=request.POST)
         if _disabled(
             request.POST.get("username", ""), request.POST.get("password", "")
         ):
@@ -56,7 +73,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             )
         elif form.is_valid():
             login(request, form.get_user())
-            return redirect(_next(request))
+            return redirect(next_page(request))
     return render(
         request,
         "accounts/login.html",
@@ -64,7 +81,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             "notice": SYSTEM_USE_NOTICE,
             "acknowledged": acknowledged,
             "form": form,
-            "next": _next(request),
+            "next": next_page(request),
         },
     )
 
@@ -81,6 +98,7 @@ def _locked(username: str) -> bool:
     ).exists()
 
 
+@before_second_factor
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)

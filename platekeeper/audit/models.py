@@ -44,6 +44,16 @@ class Action(models.TextChoices):
     ACCOUNT_UNLOCKED = "account_unlocked", "Account released by an administrator"
     ACCOUNT_DISABLED = "account_disabled", "Account disabled"
     PRIVILEGED_REFUSED = "privileged_refused", "Privileged function refused"
+    ACCOUNT_APPROVED = "account_approved", "Account approved by a supervisor"
+    ACCOUNT_CHANGED = "account_changed", "Account changed"
+    MFA_ENROLLED = "mfa_enrolled", "Authenticator enrolled"
+    MFA_FAILED = "mfa_failed", "One-time code refused"
+    SESSION_ENDED = "session_ended", "Session ended by the session rules"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    TERMINAL_REGISTERED = "terminal_registered", "Terminal registered"
+    DATA_SOURCE_GRANTED = "data_source_granted", "Data-source access granted"
+    DATA_SOURCE_REVOKED = "data_source_revoked", "Data-source access revoked"
+    ACCOUNT_REVIEW_SIGNED = "account_review_signed", "Account review signed off"
 
 
 class Outcome(models.TextChoices):

@@ -43,7 +43,7 @@ class Actor:
         profile = getattr(user, "profile", None)
         return cls(
             username=user.get_username(),
-            agency=profile.agency.name if profile else "",
+            agency=profile.organization[:200] if profile else "",
             agency_ori=profile.agency.ori if profile else "",
             user_id=user.pk,
             client_address=client_address,

@@ -89,6 +89,26 @@ CALIFORNIA = {
             "valid_days": 365,
         },
     ],
+    "data_sources": [
+        {
+            "code": "clets",
+            "label": "CLETS/NCIC records (hot-list source details)",
+            "certification": {
+                "code": "clets_operator",
+                "label": "CLETS operator certification",
+                "valid_days": 2 * 365,
+            },
+        }
+    ],
+    "sessions": {
+        "idle_minutes": 30,
+        "reauthenticate_hours": 12,
+        "idle_exempt_terminals": [
+            "mobile_data_terminal",
+            "dispatch_console",
+            "alert_display",
+        ],
+    },
     "custodian_title": "Administrative Division Commander",
     "administrator_designee": {
         "name": "Not yet designated",

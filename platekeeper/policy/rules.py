@@ -55,6 +55,33 @@ class Training(Rule):
         return not self.required_for or capability in self.required_for
 
 
+class DataSource(Rule):
+    """A source of criminal justice information (CLETS/NCIC) whose record details
+    need a grant on top of the role (Policy 427.3(e)), held only while the
+    certification course stays current."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
+    label: Text
+    certification: Training
+
+
+class Sessions(Rule):
+    """CJIS AC-11/AC-12/IA-11 (R8): when a session locks and when it must sign in again."""
+
+    idle_minutes: Annotated[int, Field(ge=1, le=30)] = 30
+    reauthenticate_hours: Annotated[int, Field(ge=1, le=12)] = 12
+    # Terminal kinds (accounts.Terminal.Kind) exempt from the idle lock under AC-11.
+    idle_exempt_terminals: list[str] = Field(default_factory=list)
+
+    @property
+    def idle(self) -> timedelta:
+        return timedelta(minutes=self.idle_minutes)
+
+    @property
+    def reauthenticate(self) -> timedelta:
+        return timedelta(hours=self.reauthenticate_hours)
+
+
 class Retention(Rule):
     """How long one data class is kept: at least `minimum`, at most `maximum`."""
 
@@ -88,6 +115,8 @@ class Rules(Rule):
     administrator_designee: Person
     # 427.3(d): no one operates ALPR equipment or accesses ALPR data untrained.
     training: list[Training] = Field(default_factory=list)
+    data_sources: list[DataSource] = Field(default_factory=list)
+    sessions: Sessions = Field(default_factory=Sessions)
 
     @field_validator("purposes")
     @classmethod
@@ -114,6 +143,15 @@ class Rules(Rule):
         if missing:
             raise ValueError(f"no retention for: {', '.join(missing)}")
         return value
+
+    def courses(self) -> dict[str, Training]:
+        """Every course a training record may name: training and certifications."""
+        out = {t.code: t for t in self.training}
+        out.update({d.certification.code: d.certification for d in self.data_sources})
+        return out
+
+    def data_source(self, code: str) -> DataSource | None:
+        return next((d for d in self.data_sources if d.code == code), None)
 
     def purpose(self, code: str) -> Purpose | None:
         return next((p for p in self.purposes if p.code == code), None)

@@ -6,7 +6,7 @@ import pytest
 
 from platekeeper.audit.models import Action
 from platekeeper.browser import chromium, sign_in
-from platekeeper.test import PASSWORD, LiveServer, LiveTestCase
+from platekeeper.test import PASSWORD, LiveServer, LiveTestCase, totp_code
 
 
 @pytest.mark.browser
@@ -23,6 +23,8 @@ class SearchJourneyTestCase(LiveTestCase):
             page.get_by_label("Username").fill("dave")
             page.get_by_label("Password").fill(PASSWORD)
             page.get_by_role("button", name="Sign in").click()
+            page.get_by_label("Six-digit code").fill(self.dave_code())
+            page.get_by_role("button", name="Verify").click()
             page.get_by_label("Plate", exact=True).fill("7abc 123")
             page.get_by_label("Purpose").select_option("stolen_vehicle")
             page.get_by_label("Case or CAD incident number").fill("HPD-24-0042")
@@ -44,7 +46,7 @@ class SearchJourneyTestCase(LiveTestCase):
         self.make_read("7ABC123")
         with LiveServer() as server, chromium() as browser:
             page = browser.new_page()
-            sign_in(page, server.url, "dave", PASSWORD)
+            sign_in(page, server.url, "dave", PASSWORD, self.dave_code)
             page.get_by_label("Plate", exact=True).fill("7ABC123")
             page.get_by_label("Case or CAD incident number").fill("HPD-24-0042")
             # The browser's own "required" check is what a user meets first;
@@ -64,10 +66,10 @@ class TrainingNoticeJourneyTestCase(LiveTestCase):
     def test_it_shows_an_untrained_user_the_training_notice_instead_of_search(
         self,
     ) -> None:
-        self.person("nina", self.hawthorne, "Detective", trained=False)
+        nina = self.person("nina", self.hawthorne, "Detective", trained=False)
         with LiveServer() as server, chromium() as browser:
             page = browser.new_page()
-            sign_in(page, server.url, "nina", PASSWORD)
+            sign_in(page, server.url, "nina", PASSWORD, lambda: totp_code(nina))
             page.wait_for_selector("h1")
             self.assertIn("Training needed", page.content())
             self.assertIn("Department ALPR training", page.content())
@@ -86,10 +88,10 @@ class LockoutJourneyTestCase(LiveTestCase):
             page = browser.new_page()
             for _ in range(5):
                 sign_in(page, server.url, "dave", "not the password")
-            sign_in(page, server.url, "dave", PASSWORD)
+            sign_in(page, server.url, "dave", PASSWORD, self.dave_code)
             page.wait_for_selector("h1")
             self.assertIn("Account locked", page.content())
             call_command("account", "unlock", "dave", stdout=StringIO())
-            sign_in(page, server.url, "dave", PASSWORD)
+            sign_in(page, server.url, "dave", PASSWORD, self.dave_code)
             page.wait_for_selector("form.stack")
             self.assertIn("Plate search", page.content())

@@ -23,7 +23,12 @@ def bench_detective(agency: Agency) -> Any:
 
     user, created = User.objects.get_or_create(username="bench-detective")
     if created:
-        Profile.objects.create(user=user, agency=agency, job_title="Detective")
+        Profile.objects.create(
+            user=user,
+            agency=agency,
+            job_title="Detective",
+            approved_at=timezone.now(),
+        )
     rules = PolicyVersion.objects.current().parsed  # type: ignore[union-attr]
     for course in rules.training:
         TrainingRecord.objects.get_or_create(
@@ -53,6 +58,8 @@ def sample_plates(n: int) -> list[str]:
 
 def search_group(opts: dict[str, Any]) -> Figures:
     from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from platekeeper.search import queries
 
@@ -62,6 +69,9 @@ def search_group(opts: dict[str, Any]) -> Figures:
     client.force_login(user)
     session = client.session
     session["banner_acknowledged"] = True
+    # Signed in with both factors, as the detective would be.
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench")
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     plates_ = sample_plates(200)
     form = {"purpose": "criminal_investigation", "case_number": "BENCH-1"}

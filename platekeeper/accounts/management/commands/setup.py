@@ -89,7 +89,7 @@ class Command(BaseCommand):
                     timezone.localdate(),
                     verified_by="demo set-up (not real training)",
                     actor=ACTOR,
-                    courses={t.code for t in rules.training},
+                    courses=set(rules.courses()),
                 )
 
     def _first_admin(self, agency: Agency, username: str) -> None:
@@ -101,11 +101,20 @@ class Command(BaseCommand):
         password = secrets.token_urlsafe(12)
         with transaction.atomic():
             user = User.objects.create_user(username, password=password)
+            # The first account has no one to approve it: set-up does, on the record.
             Profile.objects.create(
-                user=user, agency=agency, job_title="ALPR Administrator"
+                user=user,
+                agency=agency,
+                job_title="ALPR Administrator",
+                approved_at=timezone.now(),
             )
             record_in_action(
-                ACTOR, Entry(Action.ACCOUNT_CREATED, {"username": username})
+                ACTOR,
+                Entry(
+                    Action.ACCOUNT_CREATED,
+                    {"username": username},
+                    reason="first administrator, approved by set-up",
+                ),
             )
         self.stdout.write(
             f"administrator {username!r} created; one-time password (shown once): {password}"

@@ -55,7 +55,7 @@ class Command(BaseCommand):
                 completed,
                 verified_by=opts["verified_by"],
                 actor=Actor.system("training command"),
-                courses={t.code for t in rules.training},
+                courses=set(rules.courses()),
             )
         except actions.UnknownCourse as exc:
             raise CommandError(str(exc)) from exc
@@ -75,7 +75,13 @@ class Command(BaseCommand):
         for user in User.objects.filter(is_active=True, profile__isnull=False).order_by(
             "username"
         ):
-            for course in rules.training:
+            # A data source's certification is due only for those who hold it.
+            held = {
+                d.certification
+                for d in rules.data_sources
+                if user.data_sources.filter(source=d.code, revoked_at=None).exists()
+            }
+            for course in [*rules.training, *held]:
                 done = latest.get((user.pk, course.code))
                 expires = done + timedelta(days=course.valid_days) if done else None
                 if expires is None or expires <= horizon:

@@ -1,0 +1,39 @@
+"""The check in front of every privileged page: the capability, or a recorded refusal."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from platekeeper.accounts.access import AuthenticatedHttpRequest, gate
+from platekeeper.audit.models import Action, Outcome
+from platekeeper.audit.record import Actor, Entry, record_access
+from platekeeper.policy.capabilities import Capability
+from platekeeper.policy.models import current_rules
+
+
+def refusal(
+    request: AuthenticatedHttpRequest, capability: Capability, function: str
+) -> HttpResponse | None:
+    """None when the user holds `capability`; else the training page, or raise
+    PermissionDenied after recording the refusal (R12)."""
+    in_force = current_rules()
+    permits = gate(request.user, in_force[1] if in_force else None)
+    if capability in permits.capabilities:
+        return None
+    if needed := permits.training_for({capability}):
+        return render(
+            request, "accounts/training_needed.html", {"lacking": needed}, status=403
+        )
+    reason = f"your job title may not use {function}"
+    record_access(
+        Actor.of_request(request),
+        Entry(
+            Action.PRIVILEGED_REFUSED,
+            {"function": function},
+            outcome=Outcome.DENIED,
+            reason=reason,
+        ),
+    )
+    raise PermissionDenied(reason)
