@@ -76,11 +76,11 @@ class Command(BaseCommand):
             "username"
         ):
             # A data source's certification is due only for those who hold it.
-            held = {
+            held = [
                 d.certification
                 for d in rules.data_sources
                 if user.data_sources.filter(source=d.code, revoked_at=None).exists()
-            }
+            ]
             for course in [*rules.training, *held]:
                 done = latest.get((user.pk, course.code))
                 expires = done + timedelta(days=course.valid_days) if done else None
