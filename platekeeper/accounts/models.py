@@ -190,3 +190,19 @@ class AccountReview(models.Model):
         return (
             f"review of {self.agency.ori} by {self.reviewer} {self.signed_at:%Y-%m-%d}"
         )
+
+
+class ApiToken(models.Model):
+    """A person's token for an integration (a CAD or RMS querying plates on their
+    behalf): one at a time, short-lived, issued only to a session that passed
+    the second factor. Only its SHA-256 is kept."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="api_token"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"token of {self.user} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -54,6 +54,8 @@ class Action(models.TextChoices):
     DATA_SOURCE_GRANTED = "data_source_granted", "Data-source access granted"
     DATA_SOURCE_REVOKED = "data_source_revoked", "Data-source access revoked"
     ACCOUNT_REVIEW_SIGNED = "account_review_signed", "Account review signed off"
+    API_TOKEN_ISSUED = "api_token_issued", "API token issued"
+    API_TOKEN_REFUSED = "api_token_refused", "API token refused"
 
 
 class Outcome(models.TextChoices):

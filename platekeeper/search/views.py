@@ -11,116 +11,46 @@ from django.utils import timezone
 
 from platekeeper.accounts.access import (
     AuthenticatedHttpRequest,
-    gate,
 )
 from platekeeper.audit.models import AccessRecord, Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_access
-from platekeeper.policy.capabilities import SEARCH_CAPABILITIES
-from platekeeper.policy.models import current_rules
-from platekeeper.policy.rules import Training
 from platekeeper.reads import blobs
 from platekeeper.reads.models import PlateRead
-from platekeeper.search import queries
-from platekeeper.search.forms import SearchForm
+from platekeeper.search import run
 
 # How long a search's purpose covers opening its results.
 CONTEXT_LIFETIME = timedelta(hours=1)
 
 
-def _refuse(
-    request: AuthenticatedHttpRequest, form: SearchForm | None, reason: str, status: int
-) -> HttpResponse:
-    """Record the refused attempt, then say why (R12, R14)."""
-    criteria = form.criteria() if form is not None else {}
-    data = request.POST
-    record_access(
-        Actor.of_request(request),
-        Entry(
-            Action.SEARCH,
-            criteria,
-            purpose=data.get("purpose", ""),
-            case_number=data.get("case_number", ""),
-            justification=data.get("justification", ""),
-            outcome=Outcome.DENIED,
-            reason=reason,
-        ),
-    )
-    return render(
-        request, "search/form.html", {"form": form, "refused": reason}, status=status
-    )
-
-
-def _untrained(
-    request: AuthenticatedHttpRequest, lacking: list[Training]
-) -> HttpResponse:
-    """Record the refusal, then say which training is needed (R3)."""
-    courses = ", ".join(t.code for t in lacking)
-    reason = f"training missing or expired: {courses}"
-    record_access(
-        Actor.of_request(request),
-        Entry(
-            Action.SEARCH,
-            {"plate": request.POST.get("plate", "")},
-            outcome=Outcome.DENIED,
-            reason=reason,
-        ),
-    )
-    return render(
-        request, "accounts/training_needed.html", {"lacking": lacking}, status=403
-    )
-
-
 @login_required
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The plate search: a purpose from the Policy first, the access recorded before results."""
-    in_force = current_rules()
-    if in_force is None:
-        return _refuse(
-            request, None, "no Policy is published: ALPR data cannot be used", 503
+    data = request.POST if request.method == "POST" else None
+    done = run.plate_search(request.user, Actor.of_request(request), data)
+    if done.lacking:
+        return render(
+            request,
+            "accounts/training_needed.html",
+            {"lacking": done.lacking},
+            status=done.status,
         )
-    version, rules = in_force
-    permits = gate(request.user, rules)
-    caps = permits.capabilities
-    if needed := permits.training_for(SEARCH_CAPABILITIES):
-        return _untrained(request, needed)
-    if request.method != "POST":
-        if not caps & SEARCH_CAPABILITIES:
-            return _refuse(
-                request, None, "your job title may not search ALPR data", 403
-            )
-        return render(request, "search/form.html", {"form": SearchForm(rules=rules)})
-    form = SearchForm(request.POST, rules=rules)
-    if not caps & SEARCH_CAPABILITIES:
-        form.is_valid()
-        return _refuse(request, form, "your job title may not search ALPR data", 403)
-    if not form.is_valid():
-        return _refuse(request, form, form.refusal(), 400)
-    reads = queries.searchable_reads(request.user, caps, rules)
-    rows, more = queries.exact_plate(reads, form.cleaned_data["plate"])
-    purpose = rules.purpose(form.cleaned_data["purpose"])
-    assert purpose is not None  # the form only offers the Policy's purposes
-    access = record_access(
-        Actor.of_request(request),
-        Entry(
-            Action.SEARCH,
-            {**form.criteria(), "window_days": queries.window_days(caps, rules)},
-            purpose=purpose.code,
-            case_number=form.cleaned_data["case_number"],
-            justification=form.cleaned_data["justification"],
-            result_ids=[r.id for r in rows],
-            policy_version=version.number,
-        ),
-    )
+    if done.refused or done.access is None:
+        return render(
+            request,
+            "search/form.html",
+            {"form": done.form, "refused": done.refused},
+            status=done.status,
+        )
     return render(
         request,
         "search/results.html",
         {
-            "form": form,
-            "reads": rows,
-            "more": more,
-            "access": access,
-            "purpose": purpose,
-            "policy_version": version.number,
+            "form": done.form,
+            "reads": done.reads,
+            "more": done.more,
+            "access": done.access,
+            "purpose": done.purpose,
+            "policy_version": done.policy_version,
         },
     )
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from platekeeper.reads.importer import Importer, csv_rows, jsonl_rows
+from platekeeper.reads.importer import Importer, csv_rows, few_collections, jsonl_rows
 from platekeeper.reads.models import Camera
 
 SHOWN_BAD_LINES = 50
@@ -53,6 +53,7 @@ class Command(BaseCommand):
         importer = Importer(default, cameras, opts["batch_size"])
         rows = csv_rows if fmt == "csv" else jsonl_rows
         with (
+            few_collections(),
             stream,
             tqdm(
                 total=os.path.getsize(path),
