@@ -49,7 +49,16 @@ JPEG_B64 = base64.b64encode(JPEG_BYTES).decode()
 def totp_code(user: User) -> str:
     """The code the user's authenticator shows now; the next step's when now's
     was already used (a code is good for one sign-in: R9)."""
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    from django.db import connection
+
+    try:
+        device = TOTPDevice.objects.get(user=user, confirmed=True)
+    finally:
+        # Called from inside a Playwright block, this runs in Playwright's
+        # greenlet, which has a database connection of its own: close it, or
+        # the live server's clean-up kills it and the next test inherits it dead.
+        if not connection.in_atomic_block:
+            connection.close()
     step = int(time.time() - device.t0) // device.step
     while step <= device.last_t:
         step += 1

@@ -3,8 +3,7 @@
 A signed-in session sees nothing until its second factor is verified. It ends
 after the Policy's idle time (30 minutes) unless the device is a terminal the
 Policy exempts (CJIS AC-11), and after 12 hours in any case; it ends, too,
-when the user's role changed since sign-in. Views marked `passive` (an alert
-stream polling on its own) never count as activity.
+when the user's role changed since sign-in.
 """
 
 from __future__ import annotations
@@ -27,12 +26,6 @@ from platekeeper.policy.models import current_rules
 from platekeeper.policy.rules import Sessions
 
 View = Callable[..., HttpResponse]
-
-
-def passive(view: View) -> View:
-    """Mark a view whose requests do not keep an idle session alive."""
-    view.passive = True  # type: ignore[attr-defined]
-    return view
 
 
 def before_second_factor(view: View) -> View:
@@ -64,8 +57,7 @@ class session_rules:  # noqa: N801 - named like the function middlewares beside 
             return redirect(
                 f"{sessions.second_factor_url(user)}?next={quote(request.get_full_path())}"
             )
-        if not getattr(view, "passive", False):
-            sessions.touch(request.session, now)
+        sessions.touch(request.session, now)
         return None
 
     def _why_ended(self, request: HttpRequest, limits: Sessions, now: datetime) -> str:
