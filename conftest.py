@@ -19,6 +19,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # A persistent connection held by the live server's worker threads would
     # keep PostgreSQL from dropping the test database at the end of the run.
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Processes look at the hot-list generation every half second; a test
+    # adds an entry and posts a read at once.
+    settings.HOTLIST_CHECK_SECONDS = 0
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "platekeeper.audit",
     "platekeeper.reads",
     "platekeeper.search",
+    "platekeeper.hotlists",
     "platekeeper.service",
 ]
 
@@ -230,3 +231,7 @@ OTP_TOTP_ISSUER = os.environ.get("PLATEKEEPER_OTP_ISSUER", "Platekeeper")
 # Where the data is stored, attested by the operator (R35, CJIS SC-28): ISO 3166
 # code of the United States or one of its states; anything else refuses to start.
 HOSTING_REGION = os.environ.get("PLATEKEEPER_HOSTING_REGION", "US").strip().upper()
+# How often an ingesting process looks for hot-list changes (seconds).
+HOTLIST_CHECK_SECONDS = float(
+    os.environ.get("PLATEKEEPER_HOTLIST_CHECK_SECONDS", "0.5")
+)

@@ -29,6 +29,7 @@ from platekeeper.accounts.models import Agency, Profile, TrainingRecord
 from platekeeper.audit import triggers
 from platekeeper.audit.models import AccessRecord, Action
 from platekeeper.audit.record import Actor
+from platekeeper.hotlists.matching import HOLDER
 from platekeeper.lib import plates
 from platekeeper.policy.actions import publish_profile
 from platekeeper.policy.profiles import rules_for
@@ -91,6 +92,7 @@ class Personas:
     """Builds the people and places every test can use."""
 
     def make_world(self) -> None:
+        HOLDER.reset()  # the process's hot-list index belongs to the last test's data
         self.policy = publish_profile(
             rules_for("california"), actor=Actor.system("tests"), note="tests"
         )

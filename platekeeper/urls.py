@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("platekeeper.accounts.urls")),
     path("", include("platekeeper.reads.urls")),
     path("", include("platekeeper.search.urls")),
+    path("", include("platekeeper.hotlists.urls")),
 ]

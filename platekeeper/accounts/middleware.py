@@ -3,14 +3,15 @@
 A signed-in session sees nothing until its second factor is verified. It ends
 after the Policy's idle time (30 minutes) unless the device is a terminal the
 Policy exempts (CJIS AC-11), and after 12 hours in any case; it ends, too,
-when the user's role changed since sign-in.
+when the user's role changed since sign-in. Views marked `passive` (the alert
+stream) never count as activity.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -26,6 +27,14 @@ from platekeeper.policy.models import current_rules
 from platekeeper.policy.rules import Sessions
 
 View = Callable[..., HttpResponse]
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def passive(view: V) -> V:
+    """Mark a view whose requests do not keep an idle session alive (a stream
+    that polls on its own: an alert screen left open is still idle)."""
+    view.passive = True  # type: ignore[attr-defined]
+    return view
 
 
 def before_second_factor(view: View) -> View:
@@ -57,7 +66,8 @@ class session_rules:  # noqa: N801 - named like the function middlewares beside 
             return redirect(
                 f"{sessions.second_factor_url(user)}?next={quote(request.get_full_path())}"
             )
-        sessions.touch(request.session, now)
+        if not getattr(view, "passive", False):
+            sessions.touch(request.session, now)
         return None
 
     def _why_ended(self, request: HttpRequest, limits: Sessions, now: datetime) -> str:

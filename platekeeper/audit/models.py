@@ -56,6 +56,16 @@ class Action(models.TextChoices):
     ACCOUNT_REVIEW_SIGNED = "account_review_signed", "Account review signed off"
     API_TOKEN_ISSUED = "api_token_issued", "API token issued"
     API_TOKEN_REFUSED = "api_token_refused", "API token refused"
+    HOTLIST_CREATED = "hotlist_created", "Hot list created"
+    HOTLIST_REFRESHED = "hotlist_refreshed", "Hot list refreshed"
+    ENTRY_ADDED = "entry_added", "Hot-list entry added"
+    ENTRY_RENEWED = "entry_renewed", "Hot-list entry renewed"
+    ENTRY_CLEARED = "entry_cleared", "Hot-list entry cleared or recovered"
+    LOOK_BACK = "look_back", "Stored reads checked against a new entry"
+    ALERT_VIEWED = "alert_viewed", "Alert opened"
+    ALERT_CLAIMED = "alert_claimed", "Alert claimed"
+    ALERT_VERIFIED = "alert_verified", "Alert verification recorded"
+    ALERT_DISPOSED = "alert_disposed", "Alert disposed of"
 
 
 class Outcome(models.TextChoices):

@@ -39,6 +39,8 @@ class PlateError(ValueError):
 
 def normalize(text: str) -> str:
     """Return the plate as stored: upper case, letters and digits only ("7-abc 123" -> "7ABC123")."""
+    if text.isascii() and text.isalnum():  # most reads: no regex needed
+        return text.upper()
     return _NOT_PLATE.sub("", text.upper())
 
 

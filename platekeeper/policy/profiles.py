@@ -109,6 +109,15 @@ CALIFORNIA = {
             "alert_display",
         ],
     },
+    "hot_lists": {
+        "entry_days": 30,
+        "look_back_days": 30,
+        "repeat_alert_minutes": 10,
+        "alerting_person_files": ["wanted_person", "missing_person"],
+        # Gov. Code 7284.6(a)(1): no city resources to detect persons for
+        # immigration enforcement (SB 54).
+        "never_alert": ["immigration_violator"],
+    },
     "custodian_title": "Administrative Division Commander",
     "administrator_designee": {
         "name": "Not yet designated",

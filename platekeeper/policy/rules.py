@@ -82,6 +82,32 @@ class Sessions(Rule):
         return timedelta(hours=self.reauthenticate_hours)
 
 
+class HotListRules(Rule):
+    """Policy 427.3(c), 427.3(f) and the person files of the NCIC extract."""
+
+    # A user-entered entry expires after this many days unless renewed (R27).
+    entry_days: Annotated[int, Field(ge=1, le=365)] = 30
+    # A new entry is checked against the reads of this many past days (0: none).
+    look_back_days: Annotated[int, Field(ge=0, le=365)] = 30
+    # Another alert for the same entry at the same camera waits this long.
+    repeat_alert_minutes: Annotated[int, Field(ge=0, le=1440)] = 10
+    # Person-file categories that alert; the others are loaded but stay silent.
+    alerting_person_files: list[str] = Field(
+        default_factory=lambda: ["wanted_person", "missing_person"]
+    )
+    # Categories that never alert whatever else says (California: SB 54).
+    never_alert: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _never_means_never(self) -> HotListRules:
+        both = set(self.alerting_person_files) & set(self.never_alert)
+        if both:
+            raise ValueError(
+                f"listed both as alerting and never alerting: {sorted(both)}"
+            )
+        return self
+
+
 class Retention(Rule):
     """How long one data class is kept: at least `minimum`, at most `maximum`."""
 
@@ -117,6 +143,7 @@ class Rules(Rule):
     training: list[Training] = Field(default_factory=list)
     data_sources: list[DataSource] = Field(default_factory=list)
     sessions: Sessions = Field(default_factory=Sessions)
+    hot_lists: HotListRules = Field(default_factory=HotListRules)
 
     @field_validator("purposes")
     @classmethod

@@ -9,11 +9,12 @@ folds the many messages of one passing vehicle into one read.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from platekeeper.reads import blobs, sql
@@ -87,6 +88,8 @@ def store_images(item: Item) -> tuple[str, str]:
     overview = blobs.put(item.overview_image) if item.overview_image else ""
     return plate, overview
 
+
+logger = logging.getLogger(__name__)
 
 PLATE_COLUMNS = ["plate", "misread_key", "plate_reversed"]
 READ_COLUMNS = [
@@ -234,6 +237,7 @@ def store(
             merged = store_per_frame(camera, list(items), source_format)
         except IntegrityError:  # the same race as below: its receipts are there now
             merged = store_per_frame(camera, list(items), source_format)
+        match_stored(camera, items, merged)
         return sorted(merged, key=lambda r: r.index)
     first: dict[str, int] = {}  # event id -> index of its first item in the batch
     unique: list[Item] = []
@@ -256,4 +260,34 @@ def store(
         results = _store_once(camera, unique, source_format, images)
     read_of = {r.index: r.read_id for r in results}
     results += [ItemResult(i, "duplicate", read_of[twin]) for i, twin in repeats]
+    match_stored(camera, unique, results)
     return sorted(results, key=lambda r: r.index)
+
+
+def match_stored(
+    camera: Camera, items: Sequence[Item], results: list[ItemResult]
+) -> None:
+    """Check the reads just stored against the hot lists (after their commit).
+
+    A failure here never loses the reads: they are stored, and the next index
+    rebuild matches them again.
+    """
+    from platekeeper.hotlists.matching import Seen, match
+
+    spec_of = {item.index: item.spec for item in items}
+    seen = [
+        Seen(
+            r.read_id,
+            camera.id,
+            camera.agency_id,
+            spec_of[r.index].normalized_plate,
+            spec_of[r.index].confidence,
+        )
+        for r in results
+        if r.status == "stored" and r.read_id is not None
+    ]
+    if seen:
+        try:
+            match(seen)
+        except DatabaseError:
+            logger.exception("hot-list matching failed for %d stored reads", len(seen))

@@ -56,7 +56,8 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _context_access(request: AuthenticatedHttpRequest) -> AccessRecord | None:
-    """The user's own recent allowed search this view is opened from (its purpose carries over)."""
+    """The user's own recent allowed search (or opened alert) this view is opened
+    from: its purpose carries over."""
     code = request.GET.get("access", "")
     try:
         uuid.UUID(code)
@@ -66,7 +67,8 @@ def _context_access(request: AuthenticatedHttpRequest) -> AccessRecord | None:
     return AccessRecord.objects.filter(
         code=code,
         actor_id=request.user.pk,
-        action=Action.SEARCH,
+        # A search's results, or an opened alert's read: both carry a purpose.
+        action__in=[Action.SEARCH, Action.ALERT_VIEWED],
         outcome=Outcome.ALLOWED,
         at__gte=since,
     ).first()

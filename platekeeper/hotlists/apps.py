@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HotlistsConfig(AppConfig):
+    name = "platekeeper.hotlists"
+    label = "hotlists"
