@@ -235,3 +235,5 @@ HOSTING_REGION = os.environ.get("PLATEKEEPER_HOSTING_REGION", "US").strip().uppe
 HOTLIST_CHECK_SECONDS = float(
     os.environ.get("PLATEKEEPER_HOTLIST_CHECK_SECONDS", "0.5")
 )
+# Hot-list files dropped here are loaded by the scheduler (hotlists/folder.py).
+HOTLIST_DIR = os.environ.get("PLATEKEEPER_HOTLIST_DIR", "")

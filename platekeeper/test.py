@@ -230,6 +230,7 @@ class LiveServer:
             port=self.port,
             log_level="warning",
             lifespan="off",
+            timeout_graceful_shutdown=1,  # open alert streams
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

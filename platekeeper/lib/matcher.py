@@ -1,14 +1,14 @@
 """The hot-list index: which entries a plate matches, without a regex per entry.
 
 Exact entries are a dict from plate to entry ids; misread-tolerant lists add a
-dict from misread key to entry ids. Wildcard entries are grouped by shape:
-`7AB?12` is "length 6, fixed at positions 0,1,2,4,5", so a plate of length 6
-is matched against every wildcard of that shape with one dict lookup of its
-characters at those positions. A pattern with one `*` is "this many leading
-and trailing characters", handled the same way on the plate's ends. The
-number of shapes is small (positions of a few `?` in a short plate), so a
-read costs a handful of lookups whatever the number of entries. Patterns with
-two or more `*` are rare and are checked one by one.
+dict from misread key to entry ids. A wildcard entry (`7AB?12`) is filed under
+its length and its first two fixed positions (0 and 1 here), then under the
+characters there ("7A"): a plate of that length looks up its own characters
+at those positions and compares only the few entries found. A pattern with
+one `*` is filed the same way on the plate's head and tail. The number of
+position pairs is small, so a read costs a handful of lookups whatever the
+number of entries (measured: docs/decisions/0009). Patterns with two or more
+`*` are rare and are checked one by one.
 
 Framework-free: ingest processes build it from rows and keep it in memory.
 """
@@ -25,8 +25,10 @@ EXACT = "exact"
 MISREAD = "misread"
 WILDCARD = "wildcard"
 
-# (length of the head, length of the tail, fixed positions in head+tail)
-Shape = tuple[int, int, tuple[int, ...]]
+# (length of the head, of the tail or -1 without a star, first two fixed positions)
+Probe = tuple[int, int, int, int]
+# (fixed positions, their characters, entry id)
+Candidate = tuple[tuple[int, ...], str, int]
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,11 @@ class Row:
 class Index:
     exact: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     misread: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    shapes: dict[Shape, dict[str, list[int]]] = field(default_factory=dict)
+    # Plate length -> probes of wildcards without a star; probes of those with one.
+    by_length: dict[int, dict[Probe, dict[str, list[Candidate]]]] = field(
+        default_factory=dict
+    )
+    starred: dict[Probe, dict[str, list[Candidate]]] = field(default_factory=dict)
     loose: list[tuple[Pattern, int]] = field(default_factory=list)
     size: int = 0
 
@@ -58,17 +64,32 @@ class Index:
 
     def add(self, row: Row) -> None:
         self.size += 1
-        if "?" not in row.plate and "*" not in row.plate:
-            self.exact[row.plate].append(row.entry_id)
+        text = row.plate
+        if "?" not in text and "*" not in text:
+            self.exact[text].append(row.entry_id)
             if row.tolerant:
-                self.misread[misread_key(row.plate)].append(row.entry_id)
+                self.misread[misread_key(text)].append(row.entry_id)
             return
-        shape = _shape(row.plate)
-        if shape is None:
-            self.loose.append((Pattern(row.plate), row.entry_id))
+        stars = text.count("*")
+        if stars > 1:
+            self.loose.append((Pattern(text), row.entry_id))
             return
-        fixed = _fixed(row.plate.replace("*", ""), shape[2])
-        self.shapes.setdefault(shape, {}).setdefault(fixed, []).append(row.entry_id)
+        if stars:
+            head, tail = text.split("*")
+            ends, shape = head + tail, (len(head), len(tail))
+            table = self.starred
+        else:
+            ends, shape = text, (len(text), -1)
+            table = self.by_length.setdefault(len(text), {})
+        positions = tuple(i for i, c in enumerate(ends) if c != "?")
+        p1 = positions[0]
+        p2 = positions[1] if len(positions) > 1 else -1
+        probe = (*shape, p1, p2)
+        key = ends[p1] + (ends[p2] if p2 >= 0 else "")
+        fixed = "".join(ends[i] for i in positions)
+        table.setdefault(probe, {}).setdefault(key, []).append(
+            (positions, fixed, row.entry_id)
+        )
 
     def match(self, plate: str) -> list[tuple[int, str]]:
         """(entry id, how) for every entry the plate matches; each entry once,
@@ -80,37 +101,25 @@ class Index:
             for entry_id in self.misread.get(misread_key(plate), ()):
                 found.setdefault(entry_id, MISREAD)
         n = len(plate)
-        for (head, tail, positions), by_fixed in self.shapes.items():
-            if tail < 0:  # no star: the whole plate, of exactly this length
-                if n != head:
-                    continue
-                ends = plate
-            else:
-                if n < head + tail:
-                    continue
+        probes = self.by_length.get(n)
+        if probes:
+            _probe(plate, probes, found)
+        for (head, tail, p1, p2), by_key in self.starred.items():
+            if n >= head + tail:
                 ends = plate[:head] + (plate[n - tail :] if tail else "")
-            for entry_id in by_fixed.get(_fixed(ends, positions), ()):
-                found.setdefault(entry_id, WILDCARD)
+                _probe(ends, {(head, tail, p1, p2): by_key}, found)
         for pattern, entry_id in self.loose:
             if pattern.matches(plate):
                 found.setdefault(entry_id, WILDCARD)
         return list(found.items())
 
 
-def _shape(pattern: str) -> Shape | None:
-    """The shape of a wildcard pattern; None for two or more stars."""
-    stars = pattern.count("*")
-    if stars > 1:
-        return None
-    if stars == 0:
-        return len(pattern), -1, _positions(pattern)
-    head, tail = pattern.split("*")
-    return len(head), len(tail), _positions(head + tail)
-
-
-def _positions(chars: str) -> tuple[int, ...]:
-    return tuple(i for i, c in enumerate(chars) if c != "?")
-
-
-def _fixed(chars: str, positions: tuple[int, ...]) -> str:
-    return "".join(chars[i] for i in positions)
+def _probe(
+    chars: str, probes: dict[Probe, dict[str, list[Candidate]]], found: dict[int, str]
+) -> None:
+    for (_, _, p1, p2), by_key in probes.items():
+        candidates = by_key.get(chars[p1] + chars[p2] if p2 >= 0 else chars[p1])
+        if candidates:
+            for positions, fixed, entry_id in candidates:
+                if "".join(chars[i] for i in positions) == fixed:
+                    found.setdefault(entry_id, WILDCARD)

@@ -38,6 +38,7 @@ JOBS: list[JobSpec] = [
     JobSpec("verify audit log", "verify_audit", DAY),
     JobSpec("fetch referenced images", "fetch_images", 60),
     JobSpec("disable inactive accounts", "disable_inactive_accounts", DAY),
+    JobSpec("refresh hot lists from their folder", "refresh_hotlists", 300),
 ]
 
 

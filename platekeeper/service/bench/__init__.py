@@ -5,6 +5,7 @@ baseline measured a moment earlier on the same database does not.
 """
 
 from platekeeper.service.bench.common import database_figures, free_port, prefill
+from platekeeper.service.bench.hotlists import hotlists_group
 from platekeeper.service.bench.imports import import_group
 from platekeeper.service.bench.ingest import ingest_group
 from platekeeper.service.bench.search import search_group
@@ -12,6 +13,7 @@ from platekeeper.service.bench.search import search_group
 __all__ = [
     "database_figures",
     "free_port",
+    "hotlists_group",
     "import_group",
     "ingest_group",
     "prefill",

@@ -192,6 +192,9 @@ class Server:
                 "--port",
                 str(self.port),
                 "--no-access-log",
+                # Open alert streams never finish on their own: stop waiting for them.
+                "--timeout-graceful-shutdown",
+                "3",
                 "--log-level",
                 "warning",
             ],

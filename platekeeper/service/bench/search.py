@@ -13,20 +13,22 @@ from platekeeper.reads.models import Plate, PlateRead
 from platekeeper.service.bench.common import Figures, bench_agency, p50_ms
 
 
-def bench_detective(agency: Agency) -> Any:
-    """A detective with current training (the gate applies to the bench too)."""
+def bench_detective(
+    agency: Agency, username: str = "bench-detective", title: str = "Detective"
+) -> Any:
+    """A trained, approved user (the gates apply to the bench too)."""
     from django.contrib.auth.models import User
     from django.utils import timezone
 
     from platekeeper.accounts.models import Profile, TrainingRecord
     from platekeeper.policy.models import PolicyVersion
 
-    user, created = User.objects.get_or_create(username="bench-detective")
+    user, created = User.objects.get_or_create(username=username)
     if created:
         Profile.objects.create(
             user=user,
             agency=agency,
-            job_title="Detective",
+            job_title=title,
             approved_at=timezone.now(),
         )
     rules = PolicyVersion.objects.current().parsed  # type: ignore[union-attr]
@@ -38,6 +40,22 @@ def bench_detective(agency: Agency) -> Any:
             defaults={"verified_by": "bench"},
         )
     return user
+
+
+def signed_in(user: Any) -> Any:
+    """A client signed in with both factors, past the notice, as the user would be."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    session = client.session
+    session["banner_acknowledged"] = True
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench")
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
 
 
 def sample_plates(n: int) -> list[str]:
@@ -57,22 +75,11 @@ def sample_plates(n: int) -> list[str]:
 
 
 def search_group(opts: dict[str, Any]) -> Figures:
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     from platekeeper.search import queries
 
     agency = bench_agency()
     user = bench_detective(agency)
-    client = Client(HTTP_HOST="127.0.0.1")
-    client.force_login(user)
-    session = client.session
-    session["banner_acknowledged"] = True
-    # Signed in with both factors, as the detective would be.
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench")
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    client = signed_in(user)
     plates_ = sample_plates(200)
     form = {"purpose": "criminal_investigation", "case_number": "BENCH-1"}
 

@@ -13,12 +13,13 @@ from platekeeper.test import LiveTestCase
 class BenchTestCase(LiveTestCase):
     def test_it_runs_every_group_built_so_far(self) -> None:
         bench.prefill(2000, log=lambda _: None)
-        opts = {"ingest_reads": 1500, "import_rows": 1200}
+        opts = {"ingest_reads": 1500, "import_rows": 1200, "hotlist_entries": 5000}
         figures = bench.search_group(opts)
         figures |= bench.import_group(opts)
         # The ingest group's server is a child process: point it at this test database.
         with mock.patch.dict(os.environ, {"DATABASE_URL": database_url()}):
             figures |= bench.ingest_group(opts)
+            figures |= bench.hotlists_group(opts)
         for key in (
             "search_exact_p50_ms",
             "search_exact_sql_p50_ms",
@@ -26,5 +27,10 @@ class BenchTestCase(LiveTestCase):
             "import_plain_insert_reads_per_s",
             "ingest_api_reads_per_s",
             "ingest_plain_insert_reads_per_s",
+            "match_reads_per_s",
+            "match_bare_set_lookup_per_s",
+            "matcher_memory_mb",
+            "alert_latency_p50_ms",
+            "alert_ingest_post_p50_ms",
         ):
             self.assertGreater(figures[key], 0, key)

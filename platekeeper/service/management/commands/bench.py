@@ -45,6 +45,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--ingest-reads", type=int, default=20_000)
         parser.add_argument(
+            "--hotlist-entries",
+            type=int,
+            default=1_000_000,
+            help="entries in the matcher the hotlists group measures",
+        )
+        parser.add_argument(
             "--import-rows",
             type=int,
             default=1_000_000,
@@ -61,7 +67,7 @@ class Command(BaseCommand):
         t0 = time.monotonic()
         bench.prefill(opts["size"], log)
         figures: dict[str, Any] = {"prefill_seconds": round(time.monotonic() - t0, 1)}
-        groups = opts["only"] or ["ingest", "import", "search"]
+        groups = opts["only"] or ["ingest", "import", "hotlists", "search"]
         for group in groups:
             runner = getattr(bench, f"{group}_group", None)
             if runner is None:

@@ -28,6 +28,9 @@ def children(host: str, port: int, demo: bool) -> list[Child]:
                 "--port",
                 str(port),
                 "--no-access-log",
+                # Open alert streams never finish on their own: stop waiting for them.
+                "--timeout-graceful-shutdown",
+                "3",
             ],
         ),
         Child("scheduler", [*me, "scheduler"]),
