@@ -237,3 +237,16 @@ HOTLIST_CHECK_SECONDS = float(
 )
 # Hot-list files dropped here are loaded by the scheduler (hotlists/folder.py).
 HOTLIST_DIR = os.environ.get("PLATEKEEPER_HOTLIST_DIR", "")
+# Alert delivery besides the screen: off unless set; never carries the plate,
+# the list or any CJI, only that alerts are waiting (hotlists/notify.py).
+ALERT_WEBHOOK_URL = os.environ.get("PLATEKEEPER_ALERT_WEBHOOK_URL", "")
+ALERT_EMAIL_TO = [
+    a.strip()
+    for a in os.environ.get("PLATEKEEPER_ALERT_EMAIL_TO", "").split(",")
+    if a.strip()
+]
+BASE_URL = os.environ.get("PLATEKEEPER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_HOST = os.environ.get("PLATEKEEPER_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PLATEKEEPER_EMAIL_PORT", "25"))
+EMAIL_USE_TLS = os.environ.get("PLATEKEEPER_EMAIL_TLS", "false").lower() == "true"
+DEFAULT_FROM_EMAIL = os.environ.get("PLATEKEEPER_EMAIL_FROM", "platekeeper@localhost")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from platekeeper.accounts import lifecycle
@@ -173,3 +173,17 @@ def dispose(
         if flagged
         else "",
     )
+
+
+def false_hits_by_camera(agency_id: int, since: Any) -> dict[int, tuple[int, int]]:
+    """Camera id -> (alerts closed since, of which misreads or wrong states): the
+    accuracy figure per camera (R40)."""
+    rows = (
+        Alert.objects.filter(agency_id=agency_id, disposed_at__gte=since)
+        .values("hit__camera_id")
+        .annotate(
+            closed=Count("id"), false=Count("id", filter=Q(disposition__in=FALSE_HITS))
+        )
+        .values_list("hit__camera_id", "closed", "false")
+    )
+    return {camera: (closed, false) for camera, closed, false in rows}

@@ -223,6 +223,8 @@ class Alert(models.Model):
         related_name="+",
     )
     disposed_at = models.DateTimeField(null=True, blank=True)
+    # When e-mail or webhook delivery (off by default) said an alert is waiting.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

@@ -25,6 +25,13 @@ class Health:
     clock_drift: timedelta | None
     low_confidence_share: float | None
     offline: bool
+    # Alerts closed in the last 30 days, and how many were misreads or wrong states (R40).
+    disposed_alerts: int = 0
+    false_hits: int = 0
+
+    @property
+    def false_hit_share(self) -> float | None:
+        return self.false_hits / self.disposed_alerts if self.disposed_alerts else None
 
 
 def of(camera: Camera, now: datetime) -> Health:

@@ -39,6 +39,7 @@ JOBS: list[JobSpec] = [
     JobSpec("fetch referenced images", "fetch_images", 60),
     JobSpec("disable inactive accounts", "disable_inactive_accounts", DAY),
     JobSpec("refresh hot lists from their folder", "refresh_hotlists", 300),
+    JobSpec("announce waiting alerts", "notify_alerts", 60),
 ]
 
 

@@ -67,12 +67,14 @@ class IdleTerminalJourneyTestCase(LiveTestCase):
             sign_in(
                 desk, server.url, "olivia", PASSWORD, lambda: totp_code(self.olivia)
             )
-            for page in (car, desk):
-                page.goto(server.url + "/search/")
-                self.assertIn("Plate search", page.content())
+            for page in (car, desk):  # the alert screen, left open and untouched
+                page.goto(server.url + "/alerts/")
+                page.wait_for_selector("table.alerts")
             with time_machine.travel(timezone.now() + timedelta(minutes=45), tick=True):
-                car.goto(server.url + "/search/")
-                self.assertIn("Plate search", car.content())
-                desk.goto(server.url + "/search/")
-                self.assertIn("System use notice", desk.content())
+                # The desk's own stream notices its session is over and reloads.
+                desk.wait_for_url(re.compile("/login/"), timeout=15_000)
                 self.assertIn("Signed out after 30 idle minutes", desk.content())
+                self.assertIn("/alerts/", car.url)
+                car.reload()
+                car.wait_for_selector("table.alerts")
+                self.assertIn("Every alert is unverified", car.content())

@@ -176,3 +176,17 @@ class AlertScreenTestCase(HotListWorld, BaseTestCase):
             alerts.claim(self.alert, self.dave)
         self.alert.refresh_from_db()
         self.assertEqual(self.alert.claimed_by, self.olivia)
+
+
+class AccuracyTestCase(HotListWorld, BaseTestCase):
+    def test_it_counts_misread_dispositions_per_camera(self) -> None:
+        self.make_lists()
+        self.entry(self.svs, "7ABC123")
+        self.entry(self.svs, "8XYZ999")
+        self.post_read("7ABC123")
+        self.post_read("8XYZ999")
+        first, second = Alert.objects.order_by("id")
+        alerts.dispose(first, self.olivia, disposition="misread")
+        alerts.dispose(second, self.olivia, disposition="confirmed")
+        page = self.login(self.alice).get("/cameras/")
+        self.assertContains(page, "50% <small>(1 of 2)</small>")
