@@ -250,3 +250,12 @@ EMAIL_HOST = os.environ.get("PLATEKEEPER_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("PLATEKEEPER_EMAIL_PORT", "25"))
 EMAIL_USE_TLS = os.environ.get("PLATEKEEPER_EMAIL_TLS", "false").lower() == "true"
 DEFAULT_FROM_EMAIL = os.environ.get("PLATEKEEPER_EMAIL_FROM", "platekeeper@localhost")
+# Map tiles for the alert screen and search maps; empty: no tiles (the map still
+# shows cameras and reads). Point it at the agency's own tile server: the public
+# one learns which places officers look at.
+MAP_TILES = os.environ.get(
+    "PLATEKEEPER_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+MAP_ATTRIBUTION = os.environ.get(
+    "PLATEKEEPER_MAP_ATTRIBUTION", "© OpenStreetMap contributors"
+)

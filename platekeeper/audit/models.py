@@ -66,6 +66,7 @@ class Action(models.TextChoices):
     ALERT_CLAIMED = "alert_claimed", "Alert claimed"
     ALERT_VERIFIED = "alert_verified", "Alert verification recorded"
     ALERT_DISPOSED = "alert_disposed", "Alert disposed of"
+    READ_CORRECTED = "read_corrected", "Read corrected"
 
 
 class Outcome(models.TextChoices):

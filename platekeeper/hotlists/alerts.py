@@ -22,6 +22,8 @@ from platekeeper.audit.record import Entry as AuditEntry
 from platekeeper.hotlists.models import Alert
 from platekeeper.policy.capabilities import Capability
 from platekeeper.policy.rules import Rules
+from platekeeper.reads import corrections
+from platekeeper.reads.models import PlateRead
 
 # Dispositions that say the hit was wrong: they feed the accuracy report (R40).
 FALSE_HITS = {Alert.Disposition.MISREAD, Alert.Disposition.WRONG_STATE}
@@ -129,9 +131,13 @@ def dispose(
     enforcement: str = "",
     result: str = "",
     unverified_reason: str = "",
+    corrected_plate: str = "",
+    corrected_state: str = "",
 ) -> None:
     """Close the alert. Enforcement without the visual check and the CLETS
-    re-check needs a stated reason and is flagged for a supervisor (R38)."""
+    re-check needs a stated reason and is flagged for a supervisor (R38). A
+    misread may carry the plate actually on the car: the read is corrected,
+    its original kept (R40)."""
     if disposition not in Alert.Disposition.values:
         raise Refused(f"unknown disposition {disposition!r}")
     if enforcement and enforcement not in Alert.Enforcement.values:
@@ -148,6 +154,8 @@ def dispose(
                 "needs the reason (Policy 427.3(f))"
             )
         flagged = True
+    if corrected_plate.strip():
+        _correct(alert, user, disposition, corrected_plate, corrected_state)
     alert.disposition, alert.enforcement, alert.result = (
         disposition,
         enforcement,
@@ -187,3 +195,21 @@ def false_hits_by_camera(agency_id: int, since: Any) -> dict[int, tuple[int, int
         .values_list("hit__camera_id", "closed", "false")
     )
     return {camera: (closed, false) for camera, closed, false in rows}
+
+
+def _correct(alert: Alert, user: Any, disposition: str, plate: str, state: str) -> None:
+    if disposition != Alert.Disposition.MISREAD:
+        raise Refused("a corrected plate goes with the disposition 'misread'")
+    read = PlateRead.objects.filter(pk=alert.hit.read_id).first()
+    if read is None:
+        raise Refused("the read is no longer retained")
+    try:
+        corrections.correct(
+            read,
+            plate,
+            state,
+            actor=Actor.of_user(user),
+            reason=f"misread found handling alert {alert.pk}",
+        )
+    except corrections.Refused as exc:
+        raise Refused(str(exc)) from exc

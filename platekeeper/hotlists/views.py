@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,7 +22,7 @@ from platekeeper.hotlists.models import Alert, HotList
 from platekeeper.policy.capabilities import Capability
 from platekeeper.policy.models import current_rules
 from platekeeper.policy.rules import Rules
-from platekeeper.reads.models import PlateRead
+from platekeeper.reads.models import PlateRead, ReadCorrection
 
 QUEUE = 100
 
@@ -135,12 +136,17 @@ def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRespon
             "read": read,
             "access": access,
             "rows": _comparison(read, alert),
+            "corrections": ReadCorrection.objects.filter(
+                read_id=alert.hit.read_id
+            ).order_by("corrected_at"),
             "details": alerts.sees_details(request.user, alert, rules),
             "category": categories.label(entry.category),
             "dispositions": Alert.Disposition.choices,
             "enforcements": Alert.Enforcement.choices,
             "results": Alert.Result.choices,
             "stale": alert.hot_list.is_stale(timezone.now()),
+            "map_tiles": settings.MAP_TILES,
+            "map_attribution": settings.MAP_ATTRIBUTION,
         },
     )
 
@@ -168,6 +174,8 @@ def _act(request: AuthenticatedHttpRequest, alert: Alert) -> HttpResponse:
                 enforcement=data.get("enforcement", ""),
                 result=data.get("result", ""),
                 unverified_reason=data.get("unverified_reason", ""),
+                corrected_plate=data.get("corrected_plate", ""),
+                corrected_state=data.get("corrected_state", ""),
             )
         else:
             return HttpResponse("unknown step", status=400, content_type="text/plain")

@@ -184,3 +184,20 @@ class IngestReceipt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} -> read {self.read_id}"
+
+
+class ReadCorrection(models.Model):
+    """A read's plate or state as a person corrected it; the original is kept
+    here, so the history of a read is never lost (Civil Code 1798.90.51(b)(2)(F))."""
+
+    read_id = models.BigIntegerField(db_index=True)  # no FK: see PlateRead's docstring
+    plate_before = models.CharField(max_length=32)
+    plate_after = models.CharField(max_length=32)
+    state_before = models.CharField(max_length=8, blank=True)
+    state_after = models.CharField(max_length=8, blank=True)
+    corrected_by = models.CharField(max_length=150)
+    corrected_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=500)
+
+    def __str__(self) -> str:
+        return f"read {self.read_id}: {self.plate_before} -> {self.plate_after}"

@@ -11,6 +11,7 @@ from django.test import Client
 from platekeeper.audit.models import AccessRecord, Action
 from platekeeper.hotlists import actions, alerts
 from platekeeper.hotlists.models import Alert, HotList
+from platekeeper.reads.models import PlateRead, ReadCorrection
 from platekeeper.test import BaseTestCase
 
 from .helpers import HotListWorld
@@ -190,3 +191,56 @@ class AccuracyTestCase(HotListWorld, BaseTestCase):
         alerts.dispose(second, self.olivia, disposition="confirmed")
         page = self.login(self.alice).get("/cameras/")
         self.assertContains(page, "50% <small>(1 of 2)</small>")
+
+
+class MisreadCorrectionTestCase(HotListWorld, BaseTestCase):
+    @pytest.mark.requirement("R40")
+    def test_it_corrects_a_misread_keeping_the_original_and_counts_it(self) -> None:
+        self.make_lists()
+        self.entry(self.svs, "7A8C123")
+        self.post_read("7A8C123")
+        alert = Alert.objects.get()
+        self.login(self.olivia).post(
+            f"/alerts/{alert.pk}/",
+            {
+                "step": "dispose",
+                "disposition": "misread",
+                "corrected_plate": "7abc 123",
+                "corrected_state": "ca",
+            },
+        )
+        read = PlateRead.objects.select_related("plate").get(pk=alert.hit.read_id)
+        self.assertEqual(
+            (read.plate_text, read.plate.plate, read.state),
+            ("7ABC123", "7ABC123", "CA"),
+        )
+        history = ReadCorrection.objects.get(read_id=read.pk)
+        self.assertEqual(
+            (history.plate_before, history.corrected_by), ("7A8C123", "olivia")
+        )
+        corrected = AccessRecord.objects.get(action=Action.READ_CORRECTED)
+        self.assertEqual(
+            (
+                corrected.criteria["before"],
+                corrected.criteria["after"],
+                corrected.actor_username,
+            ),
+            ("7A8C123", "7ABC123", "olivia"),
+        )
+        self.assertContains(
+            self.login(self.olivia).get(f"/alerts/{alert.pk}/"), "read as 7A8C123"
+        )
+        self.assertContains(
+            self.login(self.alice).get("/cameras/"), "100% <small>(1 of 1)</small>"
+        )
+
+    def test_it_refuses_a_correction_with_another_disposition(self) -> None:
+        self.make_lists()
+        self.entry(self.svs, "7A8C123")
+        self.post_read("7A8C123")
+        alert = Alert.objects.get()
+        with self.assertRaisesMessage(alerts.Refused, "misread"):
+            alerts.dispose(
+                alert, self.olivia, disposition="confirmed", corrected_plate="7ABC123"
+            )
+        self.assertFalse(ReadCorrection.objects.exists())

@@ -130,6 +130,8 @@ class AlertJourneyTestCase(HotListWorld, LiveTestCase):
             page.wait_for_selector("tr.fresh", timeout=2000)  # no reload
             self.assertIn("New alert: 7ABC123", page.locator("#new-alert").inner_text())
             page.get_by_role("link", name="Open").first.click()
+            # The camera on the map, though no tile server can be reached here.
+            page.wait_for_selector("#camera-map .leaflet-marker-icon")
             page.get_by_role("button", name="Claim this alert").click()
             page.get_by_label("Yes").check()
             page.get_by_label("CLETS re-check result").fill("record active, stolen")
