@@ -259,3 +259,5 @@ MAP_TILES = os.environ.get(
 MAP_ATTRIBUTION = os.environ.get(
     "PLATEKEEPER_MAP_ATTRIBUTION", "© OpenStreetMap contributors"
 )
+# A search query that runs longer is stopped with a message to narrow it.
+SEARCH_TIME_LIMIT_SECONDS = float(os.environ.get("PLATEKEEPER_SEARCH_TIME_LIMIT", "10"))

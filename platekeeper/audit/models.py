@@ -67,6 +67,8 @@ class Action(models.TextChoices):
     ALERT_VERIFIED = "alert_verified", "Alert verification recorded"
     ALERT_DISPOSED = "alert_disposed", "Alert disposed of"
     READ_CORRECTED = "read_corrected", "Read corrected"
+    SEARCH_HOLD_DECIDED = "search_hold_decided", "Held search released or refused"
+    EXPORT = "export", "Search results exported"
 
 
 class Outcome(models.TextChoices):

@@ -1,17 +1,31 @@
-"""Search queries. Each starts from what the user may see (visible_to)."""
+"""Search queries. Each starts from what the user may see (visible_to).
+
+Results come newest first in pages of `PAGE`, continued by a cursor (the last
+row's capture time and id: keyset pagination, so page 50 costs what page 1
+does). Counts stop at `COUNT_CAP` ("10,000+"). Areas are a box in SQL, then
+the exact circle (an equirectangular distance, exact enough within a city)
+or polygon.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.db.models import ExpressionWrapper, F, FloatField, Q
 from django.utils import timezone
 
+from platekeeper.lib import geo
 from platekeeper.policy.capabilities import Capability
 from platekeeper.policy.rules import Rules
 from platekeeper.reads.models import PlateRead, PlateReadQuerySet
+from platekeeper.search import criteria
 
 PAGE = 200
+COUNT_CAP = 10_000
+HEADINGS = {"N": (315, 45), "E": (45, 135), "S": (135, 225), "W": (225, 315)}
 
 
 def window_days(caps: frozenset[Capability], rules: Rules) -> int | None:
@@ -37,6 +51,127 @@ def exact_plate_query(reads: PlateReadQuerySet, plate: str) -> PlateReadQuerySet
         .select_related("camera")
         .order_by("-captured_at", "-id")[: PAGE + 1]
     )
+
+
+def filtered(reads: PlateReadQuerySet, data: dict[str, Any]) -> PlateReadQuerySet:
+    """Every criterion of a cleaned search form, as SQL."""
+    if data.get("plate"):
+        reads = reads.filter(
+            plate_id__in=criteria.plate_ids(data["plate"], data["match"])
+        )
+    if data.get("start"):
+        reads = reads.filter(captured_at__gte=data["start"])
+    if data.get("end"):
+        reads = reads.filter(captured_at__lte=data["end"])
+    if data.get("cameras"):
+        reads = reads.filter(camera_id__in=[int(c) for c in data["cameras"]])
+    if data.get("state"):
+        reads = reads.filter(state=data["state"].upper())
+    if data.get("min_confidence") is not None:
+        reads = reads.filter(confidence__gte=data["min_confidence"])
+    for field, column in (
+        ("make", "vehicle_make"),
+        ("color", "vehicle_color"),
+        ("vehicle_type", "vehicle_type"),
+    ):
+        if data.get(field):
+            reads = reads.filter(**{f"{column}__iexact": data[field]})
+    if data.get("direction"):
+        low, high = HEADINGS[data["direction"]]
+        if low > high:  # northbound wraps around 0
+            reads = reads.filter(Q(heading__gte=low) | Q(heading__lt=high))
+        else:
+            reads = reads.filter(heading__gte=low, heading__lt=high)
+    return in_area(reads, data.get("area"))
+
+
+def in_area(reads: PlateReadQuerySet, area: dict[str, Any] | None) -> PlateReadQuerySet:
+    if not area:
+        return reads
+    if "polygon" in area:
+        box = geo.box_of(area["polygon"])
+    else:
+        box = geo.box_around(area["center"], area["radius_m"])
+    reads = reads.filter(
+        latitude__gte=box.south,
+        latitude__lte=box.north,
+        longitude__gte=box.west,
+        longitude__lte=box.east,
+    )
+    if "center" in area:
+        lat, lon = area["center"]
+        scale = math.cos(math.radians(lat))
+        limit = math.degrees(area["radius_m"] / geo.EARTH_M) ** 2
+        north = F("latitude") - lat
+        east = (F("longitude") - lon) * scale
+        reads = reads.alias(
+            off=ExpressionWrapper(
+                north * north + east * east, output_field=FloatField()
+            )
+        ).filter(off__lte=limit)
+    return reads
+
+
+def _in_polygon(read: PlateRead, area: dict[str, Any] | None) -> bool:
+    if not area or "polygon" not in area:
+        return True
+    if read.latitude is None or read.longitude is None:
+        return False
+    return geo.inside((read.latitude, read.longitude), area["polygon"])
+
+
+@dataclass
+class Page:
+    reads: list[PlateRead]
+    more: bool
+    cursor: str  # continues after the last read shown
+
+    @property
+    def ids(self) -> list[int]:
+        return [r.id for r in self.reads]
+
+
+def cursor_of(read: PlateRead) -> str:
+    return f"{read.captured_at.isoformat()}|{read.id}"
+
+
+def after_cursor(reads: PlateReadQuerySet, cursor: str) -> PlateReadQuerySet:
+    try:
+        when, _, pk = cursor.partition("|")
+        at, read_id = datetime.fromisoformat(when), int(pk)
+    except ValueError:
+        return reads
+    return reads.filter(Q(captured_at__lt=at) | Q(captured_at=at, id__lt=read_id))
+
+
+def page(reads: PlateReadQuerySet, data: dict[str, Any], size: int = PAGE) -> Page:
+    """The next page of results, newest first."""
+    ordered = reads.select_related("camera", "plate").order_by("-captured_at", "-id")
+    if data.get("after"):
+        ordered = after_cursor(ordered, data["after"])
+    found: list[PlateRead] = []
+    for read in ordered.iterator(chunk_size=size + 1):
+        if _in_polygon(read, data.get("area")):
+            found.append(read)
+            if len(found) > size:
+                break
+    shown = found[:size]
+    return Page(shown, len(found) > size, cursor_of(shown[-1]) if shown else "")
+
+
+def capped_count(reads: PlateReadQuerySet, area: dict[str, Any] | None = None) -> str:
+    """How many results, up to COUNT_CAP ("10,000+")."""
+    if area and "polygon" in area:
+        n = 0
+        rows = reads.order_by().values_list("latitude", "longitude").iterator()
+        for lat, lon in rows:
+            if lat is not None and lon is not None:
+                n += geo.inside((lat, lon), area["polygon"])
+            if n > COUNT_CAP:
+                break
+    else:
+        n = reads.order_by()[: COUNT_CAP + 1].count()
+    return f"{COUNT_CAP:,}+" if n > COUNT_CAP else f"{n:,}"
 
 
 def exact_plate(reads: PlateReadQuerySet, plate: str) -> tuple[list[PlateRead], bool]:

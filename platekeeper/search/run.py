@@ -1,8 +1,9 @@
-"""One plate search, whoever asks: the page and the integration API share it.
+"""One search, whoever asks: the page and the integration API share it.
 
 The Policy in force, the user's capabilities and training, the purpose and
-case number, then the access record, then the results: in that order, so
-nothing is shown that was not recorded first (R13, R14).
+case number, the hold for immigration words (R32), then the query under its
+time limit, then the access record with the full query, then the results: in
+that order, so nothing is shown that was not recorded first (R13, R14).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from typing import Any
 from platekeeper.accounts.access import gate
 from platekeeper.audit.models import AccessRecord, Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_access
-from platekeeper.policy.capabilities import SEARCH_CAPABILITIES
+from platekeeper.policy.capabilities import SEARCH_CAPABILITIES, Capability
 from platekeeper.policy.models import current_rules
 from platekeeper.policy.rules import Purpose, Training
-from platekeeper.reads.models import PlateRead
-from platekeeper.search import queries
+from platekeeper.reads.models import Camera, PlateRead
+from platekeeper.search import holds, queries
 from platekeeper.search.forms import SearchForm
+from platekeeper.search.limits import TooSlow, time_limit
 
 
 @dataclass
@@ -29,10 +31,13 @@ class Search:
     form: SearchForm | None = None
     reads: list[PlateRead] = field(default_factory=list)
     more: bool = False
+    count: str = ""
+    cursor: str = ""
     access: AccessRecord | None = None
     purpose: Purpose | None = None
     policy_version: int | None = None
     refused: str = ""
+    held: bool = False
     lacking: list[Training] = field(default_factory=list)
 
 
@@ -64,9 +69,32 @@ def _refuse(
     return Search(status, form, refused=reason)
 
 
-def plate_search(user: Any, actor: Actor, data: Any, via: str = "web") -> Search:
-    """Run the search `data` asks for (None: only check that the user may search)."""
-    extra = {"via": via} if via != "web" else {}
+def cameras_of(user: Any) -> list[tuple[int, str]]:
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return []
+    return list(
+        Camera.objects.filter(agency_id=profile.agency_id)
+        .order_by("name")
+        .values_list("id", "name")
+    )
+
+
+def plate_search(
+    user: Any,
+    actor: Actor,
+    data: Any,
+    via: str = "web",
+    *,
+    action: Action = Action.SEARCH,
+    size: int = queries.PAGE,
+    export: str = "",
+) -> Search:
+    """Run the search `data` asks for (None: only check that the user may search).
+    An export is the same search, recorded as one, with up to `size` results."""
+    extra: dict[str, Any] = {"via": via} if via != "web" else {}
+    if export:
+        extra["export"] = export
     in_force = current_rules()
     if in_force is None:
         reason = "no Policy is published: ALPR data cannot be used"
@@ -76,48 +104,76 @@ def plate_search(user: Any, actor: Actor, data: Any, via: str = "web") -> Search
     caps = permits.capabilities
     if needed := permits.training_for(SEARCH_CAPABILITIES):
         courses = ", ".join(t.code for t in needed)
-        refused = _refuse(
-            actor,
-            None,
-            data or {},
-            f"training missing or expired: {courses}",
-            403,
-            **extra,
-        )
+        reason = f"training missing or expired: {courses}"
+        refused = _refuse(actor, None, data or {}, reason, 403, **extra)
         refused.lacking = needed
         return refused
-    form = (
-        SearchForm(data, rules=rules) if data is not None else SearchForm(rules=rules)
-    )
+    cameras = cameras_of(user)
+    form = SearchForm(data, rules=rules, cameras=cameras)
     if not caps & SEARCH_CAPABILITIES:
         form.is_valid()
         reason = "your job title may not search ALPR data"
+        bound = form if data is not None else None
+        return _refuse(actor, bound, data or {}, reason, 403, **extra)
+    if export and Capability.EXPORT not in caps:
+        form.is_valid()
         return _refuse(
-            actor, form if data is not None else None, data or {}, reason, 403, **extra
+            actor, form, data, "your job title may not export ALPR data", 403, **extra
         )
     if data is None:
         return Search(200, form)
     if not form.is_valid():
         return _refuse(actor, form, data, form.refusal(), 400, **extra)
-    rows, more = queries.exact_plate(
-        queries.searchable_reads(user, caps, rules), form.cleaned_data["plate"]
-    )
-    purpose = rules.purpose(form.cleaned_data["purpose"])
+    cleaned = {**form.cleaned_data, "area": form.area()}
+    if not cleaned.get("plate") and Capability.CANVASS not in caps:
+        reason = "searching an area or cameras without a plate is a canvass: not for your title"
+        return _refuse(actor, form, data, reason, 403, **extra)
+    if words := form.immigration_words():
+        if not holds.take_release(user, form):
+            hold = holds.hold(user, form, words)
+            reason = (
+                f"held for supervisor review (hold {hold.pk}): the purpose mentions "
+                f"{', '.join(words)}; ALPR data may not serve immigration enforcement"
+            )
+            refused = _refuse(
+                actor, form, data, reason, 403, flag="immigration", **extra
+            )
+            refused.held = True
+            return refused
+    reads = queries.filtered(queries.searchable_reads(user, caps, rules), cleaned)
+    try:
+        with time_limit():
+            found = queries.page(reads, cleaned, size)
+            count = queries.capped_count(reads, cleaned["area"])
+    except TooSlow as exc:
+        return _refuse(actor, form, data, f"{exc}: narrow it", 400, **extra)
+    purpose = rules.purpose(cleaned["purpose"])
     assert purpose is not None  # the form only takes the Policy's purposes
     access = record_access(
         actor,
         Entry(
-            Action.SEARCH,
+            action,
             {
                 **form.criteria(),
                 "window_days": queries.window_days(caps, rules),
                 **extra,
             },
             purpose=purpose.code,
-            case_number=form.cleaned_data["case_number"],
-            justification=form.cleaned_data["justification"],
-            result_ids=[r.id for r in rows],
+            case_number=cleaned["case_number"],
+            justification=cleaned["justification"],
+            result_ids=found.ids,
+            result_count=len(found.ids),
             policy_version=version.number,
         ),
     )
-    return Search(200, form, rows, more, access, purpose, version.number)
+    return Search(
+        200,
+        form,
+        found.reads,
+        found.more,
+        count,
+        found.cursor,
+        access,
+        purpose,
+        version.number,
+    )

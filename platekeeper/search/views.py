@@ -1,22 +1,26 @@
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from platekeeper.accounts.access import (
-    AuthenticatedHttpRequest,
-)
+from platekeeper.accounts.access import AuthenticatedHttpRequest, capabilities
+from platekeeper.accounts.guard import refusal
 from platekeeper.audit.models import AccessRecord, Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_access
+from platekeeper.policy.capabilities import Capability
+from platekeeper.policy.models import current_rules
 from platekeeper.reads import blobs
-from platekeeper.reads.models import PlateRead
-from platekeeper.search import run
+from platekeeper.reads.models import Camera, PlateRead
+from platekeeper.search import canvass, criteria, run
 
 # How long a search's purpose covers opening its results.
 CONTEXT_LIFETIME = timedelta(hours=1)
@@ -38,20 +42,112 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(
             request,
             "search/form.html",
-            {"form": done.form, "refused": done.refused},
+            {
+                "form": done.form,
+                "refused": done.refused,
+                "held": done.held,
+                **_map(request.user),
+            },
             status=done.status,
         )
+    assert done.form is not None
+    cleaned = done.form.cleaned_data
     return render(
         request,
         "search/results.html",
         {
             "form": done.form,
             "reads": done.reads,
+            "rows": [
+                (
+                    r,
+                    criteria.rule_of(cleaned["plate"], cleaned["match"], r.plate.plate)
+                    if cleaned["plate"]
+                    else "",
+                )
+                for r in done.reads
+            ],
             "more": done.more,
+            "count": done.count,
+            "cursor": done.cursor,
             "access": done.access,
             "purpose": done.purpose,
             "policy_version": done.policy_version,
+            "may_export": Capability.EXPORT in capabilities(request.user, _rules()),
+            "hidden": hidden_fields(done.form),
+            **_map(request.user),
         },
+    )
+
+
+def _rules() -> Any:
+    found = current_rules()
+    assert found is not None  # a search ran under it a moment ago
+    return found[1]
+
+
+def _map(user: Any) -> dict[str, Any]:
+    """What the maps need: tiles, the agency's cameras, a centre among them."""
+    profile = getattr(user, "profile", None)
+    rows = Camera.objects.filter(
+        agency_id=profile.agency_id if profile else -1,
+        latitude__isnull=False,
+        longitude__isnull=False,
+    ).values_list("name", "latitude", "longitude")
+    cameras: list[dict[str, Any]] = [
+        {"name": name, "lat": lat, "lon": lon} for name, lat, lon in rows
+    ]
+    center = (
+        (
+            sum(c["lat"] for c in cameras) / len(cameras),
+            sum(c["lon"] for c in cameras) / len(cameras),
+        )
+        if cameras
+        else (0.0, 0.0)
+    )
+    return {
+        "map_tiles": settings.MAP_TILES,
+        "map_attribution": settings.MAP_ATTRIBUTION,
+        "map_cameras": json.dumps(cameras),
+        "map_center": center,
+    }
+
+
+def hidden_fields(form: Any) -> list[tuple[str, str]]:
+    """The submitted query as (name, value) pairs, for next-page and export forms."""
+    return [
+        (k, v)
+        for k in form.data
+        if k not in ("csrfmiddlewaretoken", "after", "format", "kind")
+        for v in form.data.getlist(k)
+    ]
+
+
+@login_required
+def canvass_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every read around an incident, grouped by plate; recorded first."""
+    if refused := refusal(request, Capability.CANVASS, "canvass"):
+        return refused
+    rules = _rules()
+    if request.method != "POST":
+        form = canvass.CanvassForm(rules=rules)
+        return render(
+            request, "search/canvass.html", {"form": form, **_map(request.user)}
+        )
+    done = canvass.run(request.user, Actor.of_request(request), request.POST, rules)
+    return render(
+        request,
+        "search/canvass.html",
+        {
+            "form": done.form,
+            "groups": done.groups,
+            "access": done.access,
+            "refused": done.refused,
+            "may_export": Capability.EXPORT in capabilities(request.user, rules),
+            "hidden": hidden_fields(done.form),
+            **_map(request.user),
+        },
+        status=done.status,
     )
 
 

@@ -113,8 +113,7 @@ class HotListImportTestCase(HotListWorld, BaseTestCase):
             data.write_text("# state extract\n4XYZ 789 NVSN1234\n5QRS111  NVWN5678\n")
             out = StringIO()
             call_command(
-                "hotlist",
-                "import",
+                "import_hotlist",
                 "NCIC",
                 str(data),
                 "--agency",

@@ -1,0 +1,245 @@
+"""Canvass (427.3(c)): every read around an incident, grouped by plate.
+
+For an incident's place (a radius or a drawn polygon) and time, the reads in
+a window before and after, grouped by plate with how often and where each was
+seen. A second incident keeps only the plates seen near both ("seen near
+several incidents").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import forms
+
+from platekeeper.lib import geo
+from platekeeper.reads.models import PlateRead, PlateReadQuerySet
+from platekeeper.search import queries
+from platekeeper.search.forms import AreaFields, WhyForm
+
+# More reads than this around one incident: the canvass asks to be narrowed.
+READ_CAP = 10_000
+
+
+class CanvassForm(WhyForm, AreaFields):
+    at = forms.DateTimeField(
+        label="Incident time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    minutes_before = forms.IntegerField(min_value=0, max_value=24 * 60, initial=60)
+    minutes_after = forms.IntegerField(min_value=0, max_value=24 * 60, initial=60)
+    # A second incident: only plates seen near both.
+    latitude_2 = forms.FloatField(required=False, min_value=-90, max_value=90)
+    longitude_2 = forms.FloatField(required=False, min_value=-180, max_value=180)
+    at_2 = forms.DateTimeField(
+        required=False,
+        label="Second incident time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.area():
+            raise forms.ValidationError(
+                "mark the incident: a point and radius, or an area"
+            )
+        second = [data.get(k) for k in ("latitude_2", "longitude_2", "at_2")]
+        if any(v is not None for v in second) and not all(
+            v is not None for v in second
+        ):
+            raise forms.ValidationError(
+                "a second incident needs its point and its time"
+            )
+        return data
+
+    def incidents(self) -> list[tuple[dict[str, Any], datetime]]:
+        data = self.cleaned_data
+        area = self.area()
+        assert area is not None
+        out = [(area, data["at"])]
+        if data.get("at_2") is not None:
+            radius = area.get("radius_m", 500)
+            out.append(
+                (
+                    {
+                        "center": (data["latitude_2"], data["longitude_2"]),
+                        "radius_m": radius,
+                    },
+                    data["at_2"],
+                )
+            )
+        return out
+
+    def criteria(self) -> dict[str, Any]:
+        if self.is_bound and hasattr(self, "cleaned_data"):
+            data = self.cleaned_data
+            return {
+                "kind": "canvass",
+                "incidents": [
+                    {"area": _plain_area(a), "at": at.isoformat()}
+                    for a, at in self.incidents()
+                ],
+                "minutes_before": data["minutes_before"],
+                "minutes_after": data["minutes_after"],
+            }
+        return {
+            "kind": "canvass",
+            **{
+                k: v
+                for k, v in self.data.items()
+                if k
+                not in (
+                    "csrfmiddlewaretoken",
+                    "purpose",
+                    "case_number",
+                    "justification",
+                )
+                and v
+            },
+        }
+
+
+def _plain_area(area: dict[str, Any]) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in area.items()}
+
+
+@dataclass
+class Seen:
+    plate: str
+    reads: list[PlateRead] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.reads)
+
+    @property
+    def cameras(self) -> list[str]:
+        return sorted({r.camera.name for r in self.reads})
+
+    @property
+    def first(self) -> datetime:
+        return min(r.captured_at for r in self.reads)
+
+    @property
+    def last(self) -> datetime:
+        return max(r.captured_at for r in self.reads)
+
+
+def _inside(read: PlateRead, polygon: list[geo.Point]) -> bool:
+    if read.latitude is None or read.longitude is None:
+        return False
+    return geo.inside((read.latitude, read.longitude), polygon)
+
+
+class TooMany(Exception):
+    pass
+
+
+def _around(
+    reads: PlateReadQuerySet,
+    area: dict[str, Any],
+    at: datetime,
+    before: int,
+    after: int,
+) -> list[PlateRead]:
+    near = queries.in_area(
+        reads.filter(
+            captured_at__gte=at - timedelta(minutes=before),
+            captured_at__lte=at + timedelta(minutes=after),
+        ),
+        area,
+    ).select_related("camera", "plate")
+    found = [
+        r
+        for r in near.order_by("captured_at", "id")[: READ_CAP + 1]
+        if "polygon" not in area or _inside(r, area["polygon"])
+    ]
+    if len(found) > READ_CAP:
+        raise TooMany(
+            f"more than {READ_CAP:,} reads around one incident: narrow the area or time"
+        )
+    return found
+
+
+def canvass(reads: PlateReadQuerySet, form: CanvassForm) -> list[Seen]:
+    """Plates seen around every incident, most often seen first."""
+    data = form.cleaned_data
+    groups: dict[str, Seen] | None = None
+    for area, at in form.incidents():
+        here: dict[str, Seen] = {}
+        for read in _around(
+            reads, area, at, data["minutes_before"], data["minutes_after"]
+        ):
+            here.setdefault(read.plate.plate, Seen(read.plate.plate)).reads.append(read)
+        if groups is None:
+            groups = here
+        else:
+            groups = {
+                p: Seen(p, groups[p].reads + seen.reads)
+                for p, seen in here.items()
+                if p in groups
+            }
+    return sorted((groups or {}).values(), key=lambda s: (-s.count, s.plate))
+
+
+@dataclass
+class Result:
+    form: CanvassForm
+    status: int = 200
+    groups: list[Seen] = field(default_factory=list)
+    access: Any = None
+    refused: str = ""
+
+
+def run(user: Any, actor: Any, data: Any, rules: Any, export: str = "") -> Result:
+    """A canvass (or its export) under the rules: validated, limited, recorded first."""
+    from platekeeper.accounts.access import capabilities
+    from platekeeper.audit.models import Action, Outcome
+    from platekeeper.audit.record import Entry, record_access
+    from platekeeper.policy.capabilities import Capability
+    from platekeeper.search.limits import TooSlow, time_limit
+
+    form = CanvassForm(data, rules=rules)
+    caps = capabilities(user, rules)
+    extra = {"export": export} if export else {}
+
+    def refuse(reason: str, status: int) -> Result:
+        record_access(
+            actor,
+            Entry(
+                Action.SEARCH,
+                {**form.criteria(), **extra},
+                purpose=str(form.data.get("purpose", ""))[:200],
+                case_number=str(form.data.get("case_number", ""))[:64],
+                outcome=Outcome.DENIED,
+                reason=reason,
+            ),
+        )
+        return Result(form, status, refused=reason)
+
+    if not form.is_valid():
+        return refuse(form.refusal(), 400)
+    if export and Capability.EXPORT not in caps:
+        return refuse("your job title may not export ALPR data", 403)
+    reads = queries.searchable_reads(user, caps, rules)
+    try:
+        with time_limit():
+            groups = canvass(reads, form)
+    except (TooMany, TooSlow) as exc:
+        return refuse(str(exc), 400)
+    cleaned = form.cleaned_data
+    access = record_access(
+        actor,
+        Entry(
+            Action.EXPORT if export else Action.SEARCH,
+            {**form.criteria(), **extra},
+            purpose=cleaned["purpose"],
+            case_number=cleaned["case_number"],
+            justification=cleaned["justification"],
+            result_ids=[r.id for g in groups for r in g.reads],
+            result_count=sum(g.count for g in groups),
+        ),
+    )
+    return Result(form, 200, groups, access)

@@ -1,0 +1,70 @@
+"""Plate criteria as probes of the distinct-plate table, never scans of reads.
+
+- exact: the unique plate index;
+- misread: the misread-key index (8/B, 0/O/D/Q, 1/I/L, 2/Z, 5/S, 6/G);
+- one character off: every plate at edit distance 1 (a few hundred strings)
+  as one IN probe of the unique index;
+- partial: a pattern (`7AB*`, `?ABC12?`) probes its literal prefix as an index
+  range, or its suffix on the reversed plate; a fragment (`*ABC*`) or a pattern
+  with no literal end is a LIKE over the distinct plates (millions, not the
+  hundreds of millions of reads; PostgreSQL answers it from a trigram index).
+
+Each returns a queryset of plate ids for `plate_id IN (subquery)`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from platekeeper.lib import plates
+from platekeeper.lib.plates import Pattern
+from platekeeper.reads.models import Plate
+
+EXACT = "exact"
+PARTIAL = "partial"
+MISREAD = "misread"
+ONE_OFF = "one_off"
+MODES = {
+    EXACT: "Exact plate",
+    PARTIAL: "Partial plate (? one character, * any run)",
+    MISREAD: "Misread-tolerant (8/B, 0/O, 1/I, …)",
+    ONE_OFF: "One character off (changed, missing or extra)",
+}
+# Past the last character a plate can hold: the top of a prefix range.
+TOP = "\U0010ffff"
+
+
+def _prefix(column: str, prefix: str) -> dict[str, str]:
+    return {f"{column}__gte": prefix, f"{column}__lt": prefix + TOP}
+
+
+def plate_ids(text: str, mode: str) -> QuerySet[Plate, Any]:
+    """The distinct plates the criterion matches (a subquery of ids)."""
+    if mode == PARTIAL:
+        return _pattern(Pattern.parse(text)).values("id")
+    plate = plates.clean(text)
+    if mode == MISREAD:
+        found = Plate.objects.filter(misread_key=plates.misread_key(plate))
+    elif mode == ONE_OFF:
+        found = Plate.objects.filter(plate__in=sorted(plates.one_off(plate)))
+    else:
+        found = Plate.objects.filter(plate=plate)
+    return found.values("id")
+
+
+def _pattern(pattern: Pattern) -> QuerySet[Plate]:
+    like = Plate.objects.filter(plate__like=pattern.sql_like)
+    if pattern.prefix:
+        return like.filter(**_prefix("plate", pattern.prefix))
+    if pattern.suffix:
+        return like.filter(**_prefix("plate_reversed", pattern.suffix[::-1]))
+    return like
+
+
+def rule_of(query: str, mode: str, plate: str) -> str:
+    """Which rule a result matched, as the results table says it."""
+    if mode != PARTIAL and plates.normalize(query) == plate:
+        return MODES[EXACT]
+    return MODES[mode]

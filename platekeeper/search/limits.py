@@ -1,0 +1,50 @@
+"""A time limit per search query, on both databases.
+
+PostgreSQL cancels the statement itself (`statement_timeout`, local to the
+transaction); SQLite is interrupted from its progress handler. Either way the
+caller gets `TooSlow` and tells the user to narrow the search.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+
+
+class TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float | None = None) -> Iterator[None]:
+    limit = seconds if seconds is not None else settings.SEARCH_TIME_LIMIT_SECONDS
+    try:
+        if connection.vendor == "postgresql":
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SET LOCAL statement_timeout = %s", [int(limit * 1000)]
+                    )
+                yield
+        else:
+            deadline = time.monotonic() + limit
+            connection.ensure_connection()
+            raw = connection.connection
+            raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+            try:
+                yield
+            finally:
+                raw.set_progress_handler(None, 0)
+    except DatabaseError as exc:
+        text = str(exc).lower()
+        if (
+            "interrupted" in text
+            or "statement timeout" in text
+            or "canceling statement" in text
+        ):
+            raise TooSlow(f"the search ran past its {limit:g}-second limit") from exc
+        raise

@@ -1,0 +1,17 @@
+"""`plate__like`: SQL LIKE with `_` and `%` as given (Django's own lookups escape them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import CharField, Lookup
+
+
+@CharField.register_lookup
+class Like(Lookup):  # type: ignore[type-arg]
+    lookup_name = "like"
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]

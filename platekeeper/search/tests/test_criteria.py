@@ -1,0 +1,200 @@
+"""Each criterion returns exactly the expected reads of a small town (R13, R14)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from platekeeper.audit.models import Action
+from platekeeper.reads.models import Camera, PlateRead
+from platekeeper.test import BaseTestCase
+
+WHY = {"purpose": "criminal_investigation", "case_number": "HPD-26-0500"}
+
+
+class CriteriaTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        now = timezone.now()
+        self.crenshaw = Camera.objects.create(
+            agency=self.hawthorne,
+            name="Crenshaw & 120th NB",
+            latitude=33.9237,
+            longitude=-118.3268,
+            approved=True,
+        )
+        here = {"latitude": 33.9165, "longitude": -118.3527}
+        there = {"latitude": 33.9237, "longitude": -118.3268}
+        read = self.make_read
+        self.exact = read(
+            "7ABC123",
+            captured_at=now - timedelta(hours=2),
+            heading=2,
+            vehicle_make="Toyota",
+            **here,
+        )
+        self.changed = read(
+            "7ABC128", captured_at=now - timedelta(hours=3), heading=180, **here
+        )
+        self.short = read(
+            "7ABC12", captured_at=now - timedelta(hours=4), state="NV", **here
+        )
+        self.misread = read(
+            "7A8C123",
+            camera=self.crenshaw,
+            captured_at=now - timedelta(hours=5),
+            confidence=0.6,
+            **there,
+        )
+        self.far = read(
+            "6XYZ999",
+            camera=self.crenshaw,
+            captured_at=now - timedelta(days=3),
+            **there,
+        )
+
+    def ids(self, user: Any = None, **query: Any) -> set[int]:
+        response = self.login(user or self.dave).post("/search/", {**WHY, **query})
+        assert response.status_code == 200, response.content.decode()[-600:]
+        return {r.id for r in response.context["reads"]}
+
+    @pytest.mark.requirement("R13")
+    def test_it_finds_exactly_what_each_plate_criterion_asks(self) -> None:
+        cases = {
+            ("7ABC123", "exact"): {self.exact.id},
+            ("7ABC12?", "partial"): {self.exact.id, self.changed.id},
+            ("7AB*", "partial"): {self.exact.id, self.changed.id, self.short.id},
+            ("*BC12*", "partial"): {self.exact.id, self.changed.id, self.short.id},
+            ("?ABC1?3", "partial"): {self.exact.id},
+            ("*123", "partial"): {self.exact.id, self.misread.id},
+            ("7ABC123", "misread"): {self.exact.id, self.misread.id},
+            ("7ABC123", "one_off"): {self.changed.id, self.short.id, self.misread.id},
+        }
+        for (plate, match), expected in cases.items():
+            with self.subTest(plate=plate, match=match):
+                self.assertEqual(self.ids(plate=plate, match=match), expected)
+
+    def test_it_says_which_rule_each_result_matched(self) -> None:
+        response = self.login(self.dave).post(
+            "/search/", {**WHY, "plate": "7ABC123", "match": "misread"}
+        )
+        rules = {read.plate_text: rule for read, rule in response.context["rows"]}
+        self.assertEqual(rules["7ABC123"], "Exact plate")
+        self.assertTrue(rules["7A8C123"].startswith("Misread-tolerant"))
+
+    @pytest.mark.requirement("R13")
+    def test_it_filters_by_time_camera_state_confidence_vehicle_and_direction(
+        self,
+    ) -> None:
+        now = timezone.localtime()
+        partial = {"plate": "7*", "match": "partial"}
+        self.assertEqual(
+            self.ids(
+                **partial,
+                start=(now - timedelta(hours=3, minutes=30)).strftime("%Y-%m-%dT%H:%M"),
+                end=now.strftime("%Y-%m-%dT%H:%M"),
+            ),
+            {self.exact.id, self.changed.id},
+        )
+        self.assertEqual(
+            self.ids(**partial, cameras=[self.crenshaw.id]),
+            {self.misread.id},
+        )
+        self.assertEqual(self.ids(**partial, state="nv"), {self.short.id})
+        self.assertEqual(
+            self.ids(**partial, min_confidence="0.9"),
+            {self.exact.id, self.changed.id, self.short.id},
+        )
+        self.assertEqual(self.ids(**partial, make="toyota"), {self.exact.id})
+        self.assertEqual(self.ids(**partial, direction="N"), {self.exact.id})
+        self.assertEqual(self.ids(**partial, direction="S"), {self.changed.id})
+
+    @pytest.mark.requirement("R13")
+    def test_it_searches_a_radius_and_a_drawn_polygon(self) -> None:
+        partial = {"plate": "7*", "match": "partial"}
+        near_here = self.ids(
+            **partial, latitude="33.9165", longitude="-118.3527", radius_m="500"
+        )
+        self.assertEqual(near_here, {self.exact.id, self.changed.id, self.short.id})
+        around_there = (
+            "[[33.92, -118.33], [33.93, -118.33], [33.93, -118.32], [33.92, -118.32]]"
+        )
+        self.assertEqual(self.ids(**partial, polygon=around_there), {self.misread.id})
+
+    @pytest.mark.requirement("R13")
+    def test_it_records_the_whole_query(self) -> None:
+        self.ids(
+            plate="7AB*",
+            match="partial",
+            state="CA",
+            radius_m="300",
+            latitude="33.9165",
+            longitude="-118.3527",
+            direction="N",
+        )
+        [record] = self.access_records(action=Action.SEARCH)
+        self.assertEqual(
+            {
+                k: record.criteria[k]
+                for k in ("plate", "match", "state", "radius_m", "direction")
+            },
+            {
+                "plate": "7AB*",
+                "match": "partial",
+                "state": "CA",
+                "radius_m": 300,
+                "direction": "N",
+            },
+        )
+        self.assertEqual(record.criteria["latitude"], 33.9165)
+        self.assertEqual(set(record.result_ids), {self.exact.id})
+
+    def test_it_needs_a_time_window_for_an_area_without_a_plate(self) -> None:
+        response = self.login(self.dave).post(
+            "/search/", {**WHY, "latitude": "33.9165", "longitude": "-118.3527"}
+        )
+        self.assertEqual(response.status_code, 400)
+        now = timezone.localtime()  # the form's times are local, as a person types them
+        window = {
+            "start": (now - timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M"),
+            "end": now.strftime("%Y-%m-%dT%H:%M"),
+        }
+        self.assertEqual(
+            self.ids(
+                latitude="33.9165", longitude="-118.3527", radius_m="200", **window
+            ),
+            {self.exact.id, self.changed.id, self.short.id},
+        )
+        officer = self.login(self.olivia).post(
+            "/search/",
+            {**WHY, "latitude": "33.9165", "longitude": "-118.3527", **window},
+        )
+        self.assertEqual(
+            officer.status_code, 403
+        )  # an area without a plate is a canvass
+
+    def test_it_shows_another_agency_nothing_whatever_the_criterion(self) -> None:
+        self.assertEqual(self.ids(self.otto, plate="7*", match="partial"), set())
+
+    def test_it_keeps_an_officer_in_the_recent_window_for_partial_plates(self) -> None:
+        old = self.make_read("7ABC129", captured_at=timezone.now() - timedelta(days=45))
+        self.assertNotIn(old.id, self.ids(self.olivia, plate="7ABC*", match="partial"))
+        self.assertIn(old.id, self.ids(self.dave, plate="7ABC*", match="partial"))
+
+    def test_it_continues_with_a_cursor_and_caps_the_count(self) -> None:
+        from unittest import mock
+
+        from platekeeper.search import queries
+
+        reads = PlateRead.objects.visible_to(self.dave)
+        first = queries.page(reads, {}, size=2)
+        second = queries.page(reads, {"after": first.cursor}, size=2)
+        self.assertEqual(len(first.reads) + len(second.reads), 4)
+        self.assertFalse(set(first.ids) & set(second.ids))
+        self.assertTrue(second.more)
+        with mock.patch.object(queries, "COUNT_CAP", 3):
+            self.assertEqual(queries.capped_count(reads), "3+")
+        self.assertEqual(queries.capped_count(reads), "5")
