@@ -26,8 +26,8 @@ class CriteriaTestCase(BaseTestCase):
             longitude=-118.3268,
             approved=True,
         )
-        here = {"latitude": 33.9165, "longitude": -118.3527}
-        there = {"latitude": 33.9237, "longitude": -118.3268}
+        here: dict[str, Any] = {"latitude": 33.9165, "longitude": -118.3527}
+        there: dict[str, Any] = {"latitude": 33.9237, "longitude": -118.3268}
         read = self.make_read
         self.exact = read(
             "7ABC123",
