@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
 
 from platekeeper.accounts.models import Agency
 from platekeeper.reads.models import Plate, PlateRead
@@ -74,43 +75,124 @@ def sample_plates(n: int) -> list[str]:
     return found[:n]
 
 
+def _scattered(plate: str) -> str:
+    """Three known characters, scattered: 7ABC123 -> ?A??1?3 (no literal end to probe)."""
+    keep = {1, len(plate) // 2 + 1, len(plate) - 1}
+    return "".join(c if i in keep else "?" for i, c in enumerate(plate))
+
+
+def _kinds(plates_: list[str]) -> dict[str, list[dict[str, str]]]:
+    """The searches each figure measures, as the form would send them."""
+    return {
+        "exact": [{"plate": p} for p in plates_],
+        "misread": [{"plate": p, "match": "misread"} for p in plates_],
+        "wildcard": [
+            {"plate": _scattered(p), "match": "partial"} for p in plates_ if len(p) >= 5
+        ],
+        "one_off": [{"plate": p, "match": "one_off"} for p in plates_],
+    }
+
+
+def _canvasses(n: int) -> list[dict[str, str]]:
+    """Incidents at cameras, at the times of reads there: 500 m, an hour either side."""
+    reads = (
+        PlateRead.objects.filter(latitude__isnull=False)
+        .order_by("id")
+        .values_list("latitude", "longitude", "captured_at")
+    )
+    last = PlateRead.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    out = []
+    for start in range(1, last + 1, max(1, last // n)):
+        row = reads.filter(id__gte=start).first()
+        if row is not None:
+            lat, lon, at = row
+            out.append(
+                {
+                    "latitude": str(lat),
+                    "longitude": str(lon),
+                    "radius_m": "500",
+                    "at": timezone.localtime(at).strftime("%Y-%m-%dT%H:%M"),
+                    "minutes_before": "60",
+                    "minutes_after": "60",
+                }
+            )
+    return out[:n]
+
+
 def search_group(opts: dict[str, Any]) -> Figures:
+    from platekeeper.accounts.access import capabilities
+    from platekeeper.policy.models import current_rules
     from platekeeper.search import queries
+    from platekeeper.search.canvass import CanvassForm
+    from platekeeper.search.forms import SearchForm
 
     agency = bench_agency()
     user = bench_detective(agency)
     client = signed_in(user)
-    plates_ = sample_plates(200)
-    form = {"purpose": "criminal_investigation", "case_number": "BENCH-1"}
+    found = current_rules()
+    assert found is not None
+    rules = found[1]
+    caps = capabilities(user, rules)
+    why = {"purpose": "criminal_investigation", "case_number": "BENCH-1"}
+    samples = opts.get("search_samples", 100)
+    plates_ = sample_plates(samples)
+    figures: Figures = {"search_plates_measured": len(plates_)}
 
-    def web(plate: str) -> None:
-        response = client.post("/search/", {**form, "plate": plate})
-        if response.status_code != 200:
-            raise RuntimeError(f"search failed: {response.status_code}")
-
-    def bare(plate: str) -> None:
-        reads = queries.exact_plate_query(PlateRead.objects.visible_to(user), plate)
+    def run_sql(reads: Any) -> None:
         sql, params = reads.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             cursor.fetchall()
 
-    web_ms, sql_ms = [], []
-    for plate in plates_[:10]:  # warm the caches both ways
-        web(plate)
-        bare(plate)
-    for plate in plates_:
-        web_ms.append(_timed(web, plate))
-        sql_ms.append(_timed(bare, plate))
-    return {
-        "search_exact_p50_ms": p50_ms(web_ms),
-        "search_exact_sql_p50_ms": p50_ms(sql_ms),
-        "search_exact_p95_ms": round(sorted(web_ms)[int(len(web_ms) * 0.95)] * 1000, 2),
-        "search_plates_measured": len(plates_),
-    }
+    def bare_search(query: dict[str, str]) -> None:
+        form = SearchForm({**why, **query}, rules=rules)
+        assert form.is_valid(), form.errors
+        cleaned = {**form.cleaned_data, "area": form.area()}
+        reads = queries.filtered(queries.searchable_reads(user, caps, rules), cleaned)
+        run_sql(reads.order_by("-captured_at", "-id")[: queries.PAGE + 1])
 
+    def bare_canvass(query: dict[str, str]) -> None:
+        form = CanvassForm({**why, **query}, rules=rules)
+        assert form.is_valid(), form.errors
+        area, at = form.incidents()[0]
+        reads = queries.in_area(
+            queries.searchable_reads(user, caps, rules).filter(
+                captured_at__gte=at - timedelta(minutes=60),
+                captured_at__lte=at + timedelta(minutes=60),
+            ),
+            area,
+        )
+        run_sql(reads.order_by("captured_at", "id")[:10_001])
 
-def _timed(fn: Callable[[str], None], arg: str) -> float:
-    t0 = time.perf_counter()
-    fn(arg)
-    return time.perf_counter() - t0
+    def measure(name: str, url: str, queries_: list[dict[str, str]], bare: Any) -> None:
+        web_ms, sql_ms = [], []
+        for query in queries_[:5]:  # warm the caches both ways
+            client.post(url, {**why, **query})
+            bare(query)
+        for query in queries_:
+            t0 = time.perf_counter()
+            response = client.post(url, {**why, **query})
+            web_ms.append(time.perf_counter() - t0)
+            if response.status_code != 200:
+                raise RuntimeError(f"{name} search failed: {response.status_code}")
+            t0 = time.perf_counter()
+            bare(query)
+            sql_ms.append(time.perf_counter() - t0)
+        figures[f"search_{name}_p50_ms"] = p50_ms(web_ms)
+        figures[f"search_{name}_sql_p50_ms"] = p50_ms(sql_ms)
+        figures[f"search_{name}_p95_ms"] = round(
+            sorted(web_ms)[int(len(web_ms) * 0.95)] * 1000, 2
+        )
+
+    for name, queries_ in _kinds(plates_).items():
+        measure(name, "/search/", queries_, bare_search)
+    measure(
+        "canvass",
+        "/search/canvass/",
+        [
+            {**q, "purpose": "major_incident_canvass"}
+            for q in _canvasses(max(10, samples // 5))
+        ],
+        bare_canvass,
+    )
+    return figures

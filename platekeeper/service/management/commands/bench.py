@@ -45,6 +45,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--ingest-reads", type=int, default=20_000)
         parser.add_argument(
+            "--search-samples",
+            type=int,
+            default=100,
+            help="searches of each kind the search group times",
+        )
+        parser.add_argument(
             "--hotlist-entries",
             type=int,
             default=1_000_000,
