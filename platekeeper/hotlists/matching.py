@@ -91,7 +91,7 @@ class Holder:
         if self.index is None:
             with self.lock:
                 if self.index is None:
-                    self._build(*_generation())
+                    self._build(_generation()[0])
         elif time.monotonic() - self.checked >= settings.HOTLIST_CHECK_SECONDS:
             self.checked = time.monotonic()
             value, reads_after = _generation()
@@ -104,19 +104,19 @@ class Holder:
                         daemon=True,
                     ).start()
                 else:
-                    self._build(value, reads_after)
+                    self._build(value)
                     self._rematch(reads_after)
         assert self.index is not None
         return self.index
 
-    def _build(self, value: int, reads_after: int) -> None:
+    def _build(self, value: int) -> None:
         self.index = Index.build(live_rows(timezone.now()))
         self.generation = value
         self.checked = time.monotonic()
 
     def _build_in_background(self, value: int, reads_after: int) -> None:
         try:
-            self._build(value, reads_after)
+            self._build(value)
             self._rematch(reads_after)
         except Exception:  # noqa: BLE001 - a failed rebuild keeps the old index
             logger.exception("hot-list index rebuild failed; keeping the old one")

@@ -146,3 +146,25 @@ class AlertJourneyTestCase(HotListWorld, LiveTestCase):
             (alert.status, alert.claimed_by, alert.result, alert.flagged_for_review),
             (Alert.Status.CLOSED, self.olivia, "vehicle_recovered", False),
         )
+
+
+class BackgroundRebuildTestCase(HotListWorld, LiveTestCase):
+    def test_it_rebuilds_in_the_background_and_matches_what_came_in_between(
+        self,
+    ) -> None:
+        from unittest import mock
+
+        from platekeeper.hotlists import matching
+        from platekeeper.test import wait_for
+
+        self.make_lists()
+        self.post_read("1AAA111")  # the first index: no entries yet
+        with mock.patch.object(matching, "BUILD_IN_BACKGROUND", -1):
+            self.entry(self.svs, "7ABC123")
+            self.post_read(
+                "7ABC123"
+            )  # matched with the old index while the new one builds
+            self.assertTrue(wait_for(lambda: not matching.HOLDER.building, 10))
+        self.assertTrue(
+            wait_for(lambda: Alert.objects.filter(hit__plate="7ABC123").exists(), 10)
+        )

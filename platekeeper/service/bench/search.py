@@ -95,8 +95,12 @@ def _kinds(plates_: list[str]) -> dict[str, list[dict[str, str]]]:
 
 def _canvasses(n: int) -> list[dict[str, str]]:
     """Incidents at cameras, at the times of reads there: 500 m, an hour either side."""
+    # Incidents in the prefilled year, not in the last hours the ingest and
+    # import groups just packed with their own reads.
     reads = (
-        PlateRead.objects.filter(latitude__isnull=False)
+        PlateRead.objects.filter(
+            latitude__isnull=False, captured_at__lt=timezone.now() - timedelta(days=1)
+        )
         .order_by("id")
         .values_list("latitude", "longitude", "captured_at")
     )
