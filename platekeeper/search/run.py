@@ -144,7 +144,12 @@ def plate_search(
     try:
         with time_limit():
             found = queries.page(reads, cleaned, size)
-            count = queries.capped_count(reads, cleaned["area"])
+            # Counting is a second pass over the matches: only when there is more to show.
+            count = (
+                queries.capped_count(reads, cleaned["area"])
+                if found.more or cleaned.get("after")
+                else f"{len(found.reads):,}"
+            )
     except TooSlow as exc:
         return _refuse(actor, form, data, f"{exc}: narrow it", 400, **extra)
     purpose = rules.purpose(cleaned["purpose"])
