@@ -26,6 +26,8 @@ from platekeeper.search import criteria
 # Fifty rows a page: rendering two hundred cost more than a partial-plate query.
 PAGE = 50
 COUNT_CAP = 10_000
+# Up to this many matching plates are passed as a list of ids.
+MATERIALIZE = 2000
 HEADINGS = {"N": (315, 45), "E": (45, 135), "S": (135, 225), "W": (225, 315)}
 
 
@@ -57,9 +59,7 @@ def exact_plate_query(reads: PlateReadQuerySet, plate: str) -> PlateReadQuerySet
 def filtered(reads: PlateReadQuerySet, data: dict[str, Any]) -> PlateReadQuerySet:
     """Every criterion of a cleaned search form, as SQL."""
     if data.get("plate"):
-        reads = reads.filter(
-            plate_id__in=criteria.plate_ids(data["plate"], data["match"])
-        )
+        reads = reads.filter(plate_id__in=_plates(data["plate"], data["match"]))
     if data.get("start"):
         reads = reads.filter(captured_at__gte=data["start"])
     if data.get("end"):
@@ -84,6 +84,14 @@ def filtered(reads: PlateReadQuerySet, data: dict[str, Any]) -> PlateReadQuerySe
         else:
             reads = reads.filter(heading__gte=low, heading__lt=high)
     return in_area(reads, data.get("area"))
+
+
+def _plates(text: str, mode: str) -> Any:
+    """The matching plate ids as a list when few (the plate scan of a partial
+    plate then runs once, not again for the count), else as a subquery."""
+    found = criteria.plate_ids(text, mode)
+    ids = list(found.values_list("id", flat=True)[: MATERIALIZE + 1])
+    return ids if len(ids) <= MATERIALIZE else found
 
 
 def in_area(reads: PlateReadQuerySet, area: dict[str, Any] | None) -> PlateReadQuerySet:
