@@ -56,10 +56,18 @@ def exact_plate_query(reads: PlateReadQuerySet, plate: str) -> PlateReadQuerySet
     )
 
 
-def filtered(reads: PlateReadQuerySet, data: dict[str, Any]) -> PlateReadQuerySet:
-    """Every criterion of a cleaned search form, as SQL."""
+def filtered(
+    reads: PlateReadQuerySet, data: dict[str, Any], materialize: bool = True
+) -> PlateReadQuerySet:
+    """Every criterion of a cleaned search form, as SQL (`materialize`: plate ids
+    read first when few; off, one statement with a subquery)."""
     if data.get("plate"):
-        reads = reads.filter(plate_id__in=_plates(data["plate"], data["match"]))
+        plates_ = (
+            _plates(data["plate"], data["match"])
+            if materialize
+            else criteria.plate_ids(data["plate"], data["match"])
+        )
+        reads = reads.filter(plate_id__in=plates_)
     if data.get("start"):
         reads = reads.filter(captured_at__gte=data["start"])
     if data.get("end"):

@@ -152,7 +152,10 @@ def search_group(opts: dict[str, Any]) -> Figures:
         form = SearchForm({**why, **query}, rules=rules)
         assert form.is_valid(), form.errors
         cleaned = {**form.cleaned_data, "area": form.area()}
-        reads = queries.filtered(queries.searchable_reads(user, caps, rules), cleaned)
+        # One statement, the plate criterion as a subquery: the bare query.
+        reads = queries.filtered(
+            queries.searchable_reads(user, caps, rules), cleaned, materialize=False
+        )
         run_sql(reads.order_by("-captured_at", "-id")[: queries.PAGE + 1])
 
     def bare_canvass(query: dict[str, str]) -> None:
