@@ -33,7 +33,7 @@ def next_page(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
-    return "/search/"
+    return "/"
 
 
 @before_second_factor

@@ -57,7 +57,7 @@ class LoginTestCase(BaseTestCase):
             "/login/",
             {"username": "dave", "password": PASSWORD, "next": "https://evil.example/"},
         )
-        self.assertEqual(r["Location"], "/search/")
+        self.assertEqual(r["Location"], "/")
 
     def test_it_signs_out(self) -> None:
         client = self.login(self.dave)
@@ -84,3 +84,24 @@ class LoginTestCase(BaseTestCase):
 
 def test_it_has_four_elements_in_the_notice() -> None:
     assert len(SYSTEM_USE_NOTICE) == 4
+
+
+class HomeTestCase(BaseTestCase):
+    def test_it_starts_each_title_where_its_work_is(self) -> None:
+        starts = {
+            self.dave: "/search/",
+            self.olivia: "/alerts/",
+            self.alice: "/cameras/",
+            self.uma: "/accounts/review/",
+            self.tom: "/search/",  # no ALPR title: the search page says why
+        }
+        for user, page in starts.items():
+            with self.subTest(user=user.username):
+                self.assertRedirects(
+                    self.login(user).get("/"), page, fetch_redirect_response=False
+                )
+
+    def test_it_sends_an_anonymous_visitor_to_sign_in(self) -> None:
+        response = Client().get("/")
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("/login/", response["Location"])

@@ -99,5 +99,5 @@ class SecondFactorTestCase(BaseTestCase):
         browser = self.password_step()
         response = browser.get("/login/enroll/")
         self.assertRedirects(
-            response, "/login/code/?next=/search/", fetch_redirect_response=False
+            response, "/login/code/?next=/", fetch_redirect_response=False
         )
