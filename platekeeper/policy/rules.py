@@ -26,6 +26,13 @@ class DataClass(StrEnum):
     SHARING_RECORDS = "sharing_records"
 
 
+# Floors no Policy may go under (R19).
+FLOORS = {
+    DataClass.ACCESS_RECORDS: timedelta(days=365),
+    DataClass.SHARING_RECORDS: timedelta(days=730),
+}
+
+
 class Rule(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -169,6 +176,12 @@ class Rules(Rule):
         missing = [d.value for d in DataClass if d not in value]
         if missing:
             raise ValueError(f"no retention for: {', '.join(missing)}")
+        for data_class, floor in FLOORS.items():
+            if value[data_class].minimum < floor:
+                raise ValueError(
+                    f"{data_class.value} are kept at least {floor.days} days "
+                    "(CJIS AU-11; Policy 427 for sharing records): a Policy cannot lower that"
+                )
         return value
 
     def courses(self) -> dict[str, Training]:

@@ -35,6 +35,7 @@ class JobSpec:
 # Later issues add their jobs here (purge, hot-list refresh, inactive accounts,
 # audit sampling). A new job's first run is one interval after it is registered.
 JOBS: list[JobSpec] = [
+    JobSpec("anchor the audit log", "anchor_audit", DAY),
     JobSpec("verify audit log", "verify_audit", DAY),
     JobSpec("fetch referenced images", "fetch_images", 60),
     JobSpec("disable inactive accounts", "disable_inactive_accounts", DAY),

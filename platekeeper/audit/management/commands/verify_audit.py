@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from platekeeper.audit import triggers
+from platekeeper.audit import anchors, triggers
 from platekeeper.audit.verify import first_break
 
 
@@ -22,4 +22,8 @@ class Command(BaseCommand):
         checked, problem = first_break()
         if problem:
             raise CommandError(problem)
-        self.stdout.write(f"audit log intact: {checked} entries, triggers in place")
+        if problem := anchors.broken():
+            raise CommandError(f"{problem} (daily anchor, {anchors.path()})")
+        self.stdout.write(
+            f"audit log intact: {checked} entries, triggers in place, anchors hold"
+        )
