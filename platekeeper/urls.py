@@ -17,7 +17,7 @@ STARTS = [
     (Capability.HANDLE_ALERTS, "hotlists-alerts"),
     (Capability.SEARCH_RECENT, "search-form"),
     (Capability.MANAGE_CAMERAS, "reads-cameras"),
-    (Capability.REVIEW_AUDIT, "accounts-review"),
+    (Capability.REVIEW_AUDIT, "audit-log"),
     (Capability.APPROVE_SHARING, "search-holds"),
 ]
 
@@ -41,4 +41,5 @@ urlpatterns = [
     path("", include("platekeeper.reads.urls")),
     path("", include("platekeeper.search.urls")),
     path("", include("platekeeper.hotlists.urls")),
+    path("", include("platekeeper.audit.urls")),
 ]

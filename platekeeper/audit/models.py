@@ -69,6 +69,7 @@ class Action(models.TextChoices):
     READ_CORRECTED = "read_corrected", "Read corrected"
     SEARCH_HOLD_DECIDED = "search_hold_decided", "Held search released or refused"
     EXPORT = "export", "Search results exported"
+    AUDIT_VIEWED = "audit_viewed", "Audit log read"
 
 
 class Outcome(models.TextChoices):

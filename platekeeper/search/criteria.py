@@ -7,7 +7,7 @@
 - partial: a pattern (`7AB*`, `?ABC12?`) probes its literal prefix as an index
   range, or its suffix on the reversed plate; a fragment (`*ABC*`) or a pattern
   with no literal end is a LIKE over the distinct plates (millions, not the
-  hundreds of millions of reads; PostgreSQL answers it from a trigram index).
+  hundreds of millions of reads; docs/decisions/0010 says why no trigram index).
 
 Each returns a queryset of plate ids for `plate_id IN (subquery)`.
 """

@@ -92,7 +92,7 @@ class HomeTestCase(BaseTestCase):
             self.dave: "/search/",
             self.olivia: "/alerts/",
             self.alice: "/cameras/",
-            self.uma: "/accounts/review/",
+            self.uma: "/audit/",
             self.tom: "/search/",  # no ALPR title: the search page says why
         }
         for user, page in starts.items():

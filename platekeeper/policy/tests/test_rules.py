@@ -19,13 +19,19 @@ def with_retention(data_class: DataClass, days: int) -> dict[str, object]:
 
 
 def test_it_refuses_to_keep_access_records_less_than_a_year() -> None:
-    with pytest.raises(ValidationError, match="access_records are kept at least 365 days"):
+    with pytest.raises(
+        ValidationError, match="access_records are kept at least 365 days"
+    ):
         Rules.model_validate(with_retention(DataClass.ACCESS_RECORDS, 364))
-    Rules.model_validate(with_retention(DataClass.ACCESS_RECORDS, 5 * 365))  # LAPD: 5 years
+    Rules.model_validate(
+        with_retention(DataClass.ACCESS_RECORDS, 5 * 365)
+    )  # LAPD: 5 years
 
 
 def test_it_refuses_to_keep_sharing_records_less_than_two_years() -> None:
-    with pytest.raises(ValidationError, match="sharing_records are kept at least 730 days"):
+    with pytest.raises(
+        ValidationError, match="sharing_records are kept at least 730 days"
+    ):
         Rules.model_validate(with_retention(DataClass.SHARING_RECORDS, 365))
 
 
