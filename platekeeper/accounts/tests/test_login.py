@@ -105,3 +105,20 @@ class HomeTestCase(BaseTestCase):
         response = Client().get("/")
         self.assertEqual(response.status_code, 302)
         self.assertIn("/login/", response["Location"])
+
+
+class NavigationTestCase(BaseTestCase):
+    def test_it_shows_each_title_only_the_pages_it_opens(self) -> None:
+        def pages(user: User) -> list[str]:
+            return [
+                label
+                for label, _ in self.login(user)
+                .get("/account/password/")
+                .context["nav"]
+            ]
+
+        self.assertEqual(pages(self.olivia), ["Alerts", "Search"])
+        self.assertEqual(pages(self.dave), ["Alerts", "Search", "Canvass"])
+        self.assertEqual(pages(self.alice), ["Alerts", "Cameras", "Terminals"])
+        self.assertEqual(pages(self.uma), ["Audit log", "Account review"])
+        self.assertEqual(pages(self.tom), [])

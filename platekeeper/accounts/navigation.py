@@ -1,0 +1,34 @@
+"""The pages a user's title opens, for the header (a context processor)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from platekeeper.accounts.access import capabilities
+from platekeeper.policy.capabilities import Capability as C
+from platekeeper.policy.models import current_rules
+
+PAGES = [
+    ("Alerts", "hotlists-alerts", {C.HANDLE_ALERTS, C.MANAGE_HOTLISTS}),
+    ("Search", "search-form", {C.SEARCH_FULL, C.SEARCH_RECENT}),
+    ("Canvass", "search-canvass", {C.CANVASS}),
+    ("Cameras", "reads-cameras", {C.MANAGE_CAMERAS}),
+    ("Terminals", "accounts-terminals", {C.MANAGE_ACCOUNTS}),
+    ("Audit log", "audit-log", {C.REVIEW_AUDIT}),
+    ("Account review", "accounts-review", {C.REVIEW_AUDIT}),
+    ("Held searches", "search-holds", {C.APPROVE_SHARING}),
+]
+
+
+def nav(request: HttpRequest) -> dict[str, Any]:
+    user: Any = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav": []}
+    found = current_rules()
+    caps = capabilities(user, found[1] if found else None)
+    return {
+        "nav": [(label, reverse(name)) for label, name, needs in PAGES if caps & needs]
+    }
