@@ -262,3 +262,11 @@ MAP_ATTRIBUTION = os.environ.get(
 )
 # A search query that runs longer is stopped with a message to narrow it.
 SEARCH_TIME_LIMIT_SECONDS = float(os.environ.get("PLATEKEEPER_SEARCH_TIME_LIMIT", "10"))
+# Who hears at once when the audit log cannot be written (R18): e-mail addresses
+# and/or a webhook (the on-call pager).
+SECURITY_EMAIL_TO = [
+    a.strip()
+    for a in os.environ.get("PLATEKEEPER_SECURITY_EMAIL_TO", "").split(",")
+    if a.strip()
+]
+SECURITY_WEBHOOK_URL = os.environ.get("PLATEKEEPER_SECURITY_WEBHOOK_URL", "")

@@ -82,6 +82,9 @@ def record_access(actor: Actor, entry: Entry) -> AccessRecord:
             return _append(actor, entry)
     except DatabaseError as exc:
         logger.critical("access record could not be written: %s", exc)
+        from platekeeper.audit import outage
+
+        outage.report(str(exc))
         raise AccessNotRecorded(str(exc)) from exc
 
 

@@ -244,3 +244,36 @@ class MisreadCorrectionTestCase(HotListWorld, BaseTestCase):
                 alert, self.olivia, disposition="confirmed", corrected_plate="7ABC123"
             )
         self.assertFalse(ReadCorrection.objects.exists())
+
+
+class AuditOutageTestCase(HotListWorld, BaseTestCase):
+    @pytest.mark.requirement("R18")
+    def test_it_still_alerts_but_keeps_the_details_closed_while_the_log_is_down(
+        self,
+    ) -> None:
+        from django.db import connection
+
+        from platekeeper.audit import outage
+        from platekeeper.search.tests.test_search import (
+            BLOCK_AUDIT_PG,
+            BLOCK_AUDIT_SQLITE,
+        )
+
+        outage.reset()
+        self.make_lists()
+        self.entry(self.svs, "7ABC123")
+        officer = self.login(self.olivia)
+        with connection.cursor() as cursor:
+            blocks = (
+                BLOCK_AUDIT_PG
+                if connection.vendor == "postgresql"
+                else [BLOCK_AUDIT_SQLITE]
+            )
+            for sql in blocks:
+                cursor.execute(sql)
+        self.post_read("7ABC123")  # officer safety first: the alert is made
+        alert = Alert.objects.get()
+        self.assertContains(officer.get("/alerts/"), "7ABC123")
+        opened = officer.get(f"/alerts/{alert.pk}/")
+        self.assertEqual(opened.status_code, 503)
+        self.assertNotContains(opened, "Stolen vehicles", status_code=503)

@@ -148,3 +148,30 @@ class SearchTestCase(BaseTestCase):
         self.assertEqual(r.status_code, 503)
         self.assertNotContains(r, 'table class="reads"', status_code=503)
         self.assertNotContains(r, "7ABC123", status_code=503)
+
+    @pytest.mark.requirement("R18")
+    def test_it_tells_the_security_contacts_at_once_when_the_log_fails(self) -> None:
+        from django.core import mail
+        from django.test import override_settings
+
+        from platekeeper.audit import outage
+
+        outage.reset()
+        client = self.login(self.dave)
+        with connection.cursor() as cursor:
+            for sql in (
+                BLOCK_AUDIT_PG
+                if connection.vendor == "postgresql"
+                else [BLOCK_AUDIT_SQLITE]
+            ):
+                cursor.execute(sql)
+        with override_settings(
+            SECURITY_EMAIL_TO=["oncall@hawthorne.example"],
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ):
+            self.assertEqual(client.post("/search/", GOOD).status_code, 503)
+            self.assertEqual(client.post("/search/", GOOD).status_code, 503)
+        [warning] = mail.outbox  # once, not once a request
+        self.assertEqual(warning.to, ["oncall@hawthorne.example"])
+        self.assertIn("cannot write its audit log", warning.body)
+        self.assertNotIn("7ABC123", warning.body)
