@@ -16,10 +16,11 @@ from django.shortcuts import render
 
 from platekeeper.accounts.access import AuthenticatedHttpRequest
 from platekeeper.accounts.guard import refusal
-from platekeeper.audit import breach
+from platekeeper.audit import breach, flags
 from platekeeper.audit.models import AccessRecord, Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_access
 from platekeeper.policy.capabilities import Capability
+from platekeeper.policy.models import current_rules
 from platekeeper.reads.models import PlateRead
 
 PAGE = 100
@@ -96,6 +97,10 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         _read_log(request, {**criteria, "export": "csv"}, [r.id for r in rows])
         return _csv(rows)
     _read_log(request, criteria, [r.id for r in shown])
+    found = current_rules()
+    marks = flags.flag(shown, found[1].audits) if found else {}
+    for record in shown:
+        record.flag_labels = [flags.FLAGS[f] for f in marks.get(record.id, [])]  # type: ignore[attr-defined]
     return render(
         request,
         "audit/log.html",

@@ -7,7 +7,7 @@ one the code can enforce.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -115,6 +115,37 @@ class HotListRules(Rule):
         return self
 
 
+class AuditRules(Rule):
+    """Policy 427.5(c) audits and 427.2.1(c) monitoring: how often, how much, what
+    is flagged (R41, R43)."""
+
+    every_days: Annotated[int, Field(ge=1, le=365)] = 30
+    sample_size: Annotated[int, Field(ge=1, le=1000)] = 25
+    # Searches outside these local hours are flagged (no shift patterns yet).
+    day_starts: time = time(6, 0)
+    day_ends: time = time(22, 0)
+    # A justification shorter than this, or one of these words, is vague.
+    min_justification: Annotated[int, Field(ge=0, le=200)] = 15
+    vague_words: list[str] = Field(
+        default_factory=lambda: [
+            "investigation",
+            "inv",
+            "check",
+            "test",
+            "info",
+            "n/a",
+            "na",
+            "follow up",
+        ]
+    )
+    # A day's searches above the user's 90-day mean + this many standard deviations.
+    volume_sigmas: Annotated[float, Field(gt=0, le=10)] = 3.0
+    # The same plate searched this often in 7 days without a case number.
+    repeat_plate_searches: Annotated[int, Field(ge=2, le=100)] = 3
+    # An export of more reads than this.
+    mass_export_reads: Annotated[int, Field(ge=1)] = 1000
+
+
 class Retention(Rule):
     """How long one data class is kept: at least `minimum`, at most `maximum`."""
 
@@ -151,6 +182,7 @@ class Rules(Rule):
     data_sources: list[DataSource] = Field(default_factory=list)
     sessions: Sessions = Field(default_factory=Sessions)
     hot_lists: HotListRules = Field(default_factory=HotListRules)
+    audits: AuditRules = Field(default_factory=AuditRules)
 
     @field_validator("purposes")
     @classmethod
