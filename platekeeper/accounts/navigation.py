@@ -18,6 +18,7 @@ PAGES = [
     ("Cameras", "reads-cameras", {C.MANAGE_CAMERAS}),
     ("Terminals", "accounts-terminals", {C.MANAGE_ACCOUNTS}),
     ("Audit log", "audit-log", {C.REVIEW_AUDIT}),
+    ("Audits", "audit-audits", {C.REVIEW_AUDIT}),
     ("Account review", "accounts-review", {C.REVIEW_AUDIT}),
     ("Held searches", "search-holds", {C.APPROVE_SHARING}),
 ]

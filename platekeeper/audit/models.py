@@ -70,6 +70,9 @@ class Action(models.TextChoices):
     SEARCH_HOLD_DECIDED = "search_hold_decided", "Held search released or refused"
     EXPORT = "export", "Search results exported"
     AUDIT_VIEWED = "audit_viewed", "Audit log read"
+    AUDIT_OPENED = "audit_opened", "Audit opened"
+    AUDIT_SIGNED = "audit_signed", "Audit signed off"
+    AUDIT_ESCALATED = "audit_escalated", "Overdue audit escalated"
 
 
 class Outcome(models.TextChoices):
@@ -175,3 +178,71 @@ def entry_hash(version: int, values: dict[str, Any]) -> str:
 
 
 GENESIS = "0" * 64
+
+
+class Audit(models.Model):
+    """A scheduled audit of searches and hot-list entries (Policy 427.5(c), R41),
+    or the weekly review of the security log (R42). Immutable once signed off."""
+
+    class Kind(models.TextChoices):
+        SEARCHES = "searches", "Search and hot-list audit"
+        SECURITY_LOG = "security_log", "Weekly security-log review"
+
+    agency = models.ForeignKey("accounts.Agency", models.PROTECT)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.SEARCHES)
+    period_start = models.DateTimeField()
+    period_end = models.DateTimeField()
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    findings = models.TextField(blank=True)
+    resolution = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if (
+            self.pk
+            and Audit.objects.filter(pk=self.pk, signed_off_at__isnull=False).exists()
+        ):
+            raise AppendOnly("a signed-off audit cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnly("audits are kept")
+
+    @property
+    def closed(self) -> bool:
+        return self.signed_off_at is not None
+
+
+class AuditItem(models.Model):
+    """One sampled search (or hot-list entry) and the auditor's verdict."""
+
+    audit = models.ForeignKey(Audit, models.PROTECT, related_name="items")
+    # An access record (a search, an export) or, for entries, the entry's id.
+    record = models.ForeignKey(
+        AccessRecord, models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    hotlist_entry_id = models.BigIntegerField(null=True, blank=True)
+    summary = models.CharField(max_length=300)
+    flags = models.JSONField(default=list, blank=True)
+    justified = models.BooleanField(null=True)
+    note = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if Audit.objects.filter(pk=self.audit_id, signed_off_at__isnull=False).exists():
+            raise AppendOnly("a signed-off audit cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise AppendOnly("audits are kept")
