@@ -19,9 +19,10 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from platekeeper.audit.models import AccessRecord, Action, Outcome
@@ -70,37 +71,42 @@ def _day(record: AccessRecord) -> date:
 
 
 def _volume_outliers(records: list[AccessRecord], rules: AuditRules) -> set[int]:
-    """Records on user-days busier than the user's own history allows."""
+    """Records on user-days busier than the user's own 90 days allow (one query)."""
     by_user_day: dict[tuple[str, date], list[int]] = defaultdict(list)
     for r in records:
         if r.action == Action.SEARCH:
             by_user_day[(r.actor_username, _day(r))].append(r.id)
+    if not by_user_day:
+        return set()
+    first = min(day for _, day in by_user_day)
+    since = timezone.make_aware(datetime.combine(first, time.min)) - HISTORY
+    daily: dict[str, Counter[date]] = defaultdict(Counter)
+    rows = (
+        AccessRecord.objects.filter(
+            actor_username__in={user for user, _ in by_user_day},
+            action=Action.SEARCH,
+            outcome=Outcome.ALLOWED,
+            at__gte=since,
+        )
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("actor_username", "day")
+        .annotate(n=Count("id"))
+        .values_list("actor_username", "day", "n")
+    )
+    for user, day, n in rows:
+        daily[user][day] = n
     flagged: set[int] = set()
     for (user, day), ids in by_user_day.items():
-        start = (
-            timezone.make_aware(datetime.combine(day, datetime.min.time())) - HISTORY
-        )
-        end = timezone.make_aware(datetime.combine(day, datetime.min.time()))
-        history = Counter(
-            _day(r)
-            for r in AccessRecord.objects.filter(
-                actor_username=user,
-                action=Action.SEARCH,
-                outcome=Outcome.ALLOWED,
-                at__gte=start,
-                at__lt=end,
-            ).only("at")
-        )
-        if len(history) < MIN_HISTORY_DAYS:
-            continue
-        counts = [
-            history.get(start.date() + timedelta(days=n), 0)
-            for n in range(HISTORY.days)
+        history = [
+            daily[user].get(day - timedelta(days=d), 0)
+            for d in range(1, HISTORY.days + 1)
         ]
-        limit = statistics.mean(counts) + rules.volume_sigmas * statistics.pstdev(
-            counts
+        if sum(1 for n in history if n) < MIN_HISTORY_DAYS:
+            continue
+        limit = statistics.mean(history) + rules.volume_sigmas * statistics.pstdev(
+            history
         )
-        if len(ids) > limit:
+        if daily[user][day] > limit:
             flagged.update(ids)
     return flagged
 

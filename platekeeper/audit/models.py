@@ -73,6 +73,7 @@ class Action(models.TextChoices):
     AUDIT_OPENED = "audit_opened", "Audit opened"
     AUDIT_SIGNED = "audit_signed", "Audit signed off"
     AUDIT_ESCALATED = "audit_escalated", "Overdue audit escalated"
+    FLAG_RAISED = "flag_raised", "Monitoring flag raised"
 
 
 class Outcome(models.TextChoices):
@@ -246,3 +247,12 @@ class AuditItem(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise AppendOnly("audits are kept")
+
+
+class MonitorState(models.Model):
+    """One row: the last access record the monitor has looked at."""
+
+    last_record_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"monitored up to {self.last_record_id}"

@@ -38,6 +38,7 @@ JOBS: list[JobSpec] = [
     JobSpec("anchor the audit log", "anchor_audit", DAY),
     JobSpec("verify audit log", "verify_audit", DAY),
     JobSpec("open and escalate audits", "schedule_audits", DAY),
+    JobSpec("monitor accesses for flags", "monitor_flags", 300),
     JobSpec("fetch referenced images", "fetch_images", 60),
     JobSpec("disable inactive accounts", "disable_inactive_accounts", DAY),
     JobSpec("refresh hot lists from their folder", "refresh_hotlists", 300),
