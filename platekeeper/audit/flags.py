@@ -12,6 +12,9 @@ thresholds in the Policy (`audits`):
 - repeated_plate: the same plate searched by one user `repeat_plate_searches`
   times within 7 days, none with a case number;
 - mass_export: an export of more than `mass_export_reads` reads.
+
+The rules take access records or light rows with the same attributes (the
+monthly report reads a million of them as tuples).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
@@ -39,6 +43,7 @@ FLAGS = {
 SEARCHES = [Action.SEARCH, Action.EXPORT]
 HISTORY = timedelta(days=90)
 MIN_HISTORY_DAYS = 14
+WINDOW = timedelta(days=7)
 
 
 def searches(since: datetime, until: datetime) -> QuerySet[AccessRecord]:
@@ -47,7 +52,20 @@ def searches(since: datetime, until: datetime) -> QuerySet[AccessRecord]:
     ).order_by("id")
 
 
-def _own(record: AccessRecord, rules: AuditRules) -> list[str]:
+def _returned(record: Any) -> int:
+    if record.result_count is not None:
+        return int(record.result_count)
+    return len(getattr(record, "result_ids", None) or [])
+
+
+def _plate(record: Any) -> str:
+    plate = getattr(record, "plate", None)
+    if plate is None:
+        plate = (getattr(record, "criteria", None) or {}).get("plate", "")
+    return str(plate or "")
+
+
+def _own(record: Any, rules: AuditRules) -> list[str]:
     """The flags one record raises on its own."""
     found = []
     if record.action == Action.SEARCH and not record.case_number.strip():
@@ -58,19 +76,16 @@ def _own(record: AccessRecord, rules: AuditRules) -> list[str]:
     local = timezone.localtime(record.at).time()
     if not rules.day_starts <= local < rules.day_ends:
         found.append("off_hours")
-    if (
-        record.action == Action.EXPORT
-        and len(record.result_ids or []) > rules.mass_export_reads
-    ):
+    if record.action == Action.EXPORT and _returned(record) > rules.mass_export_reads:
         found.append("mass_export")
     return found
 
 
-def _day(record: AccessRecord) -> date:
+def _day(record: Any) -> date:
     return timezone.localtime(record.at).date()
 
 
-def _volume_outliers(records: list[AccessRecord], rules: AuditRules) -> set[int]:
+def _volume_outliers(records: list[Any], rules: AuditRules) -> set[int]:
     """Records on user-days busier than the user's own 90 days allow (one query)."""
     by_user_day: dict[tuple[str, date], list[int]] = defaultdict(list)
     for r in records:
@@ -111,30 +126,39 @@ def _volume_outliers(records: list[AccessRecord], rules: AuditRules) -> set[int]
     return flagged
 
 
-def _repeated(records: list[AccessRecord], rules: AuditRules) -> set[int]:
-    """Searches of a plate the same user searched often within 7 days, never with a case."""
+def _repeated(records: list[Any], rules: AuditRules) -> set[int]:
+    """Searches of a plate the same user searched often within 7 days, never
+    with a case (one query for the whole batch)."""
+    candidates = [
+        r
+        for r in records
+        if r.action == Action.SEARCH and _plate(r) and not r.case_number.strip()
+    ]
+    if not candidates:
+        return set()
+    history: dict[tuple[str, str], list[tuple[datetime, bool]]] = defaultdict(list)
+    rows = AccessRecord.objects.filter(
+        action=Action.SEARCH,
+        outcome=Outcome.ALLOWED,
+        actor_username__in={r.actor_username for r in candidates},
+        at__gt=min(r.at for r in candidates) - WINDOW,
+        at__lte=max(r.at for r in candidates),
+    ).values_list("actor_username", "criteria__plate", "at", "case_number")
+    for user, plate, when, case in rows:
+        history[(user, str(plate or ""))].append((when, bool(case.strip())))
     flagged: set[int] = set()
-    for r in records:
-        plate = str((r.criteria or {}).get("plate", ""))
-        if r.action != Action.SEARCH or not plate or r.case_number.strip():
-            continue
-        same = AccessRecord.objects.filter(
-            actor_username=r.actor_username,
-            action=Action.SEARCH,
-            outcome=Outcome.ALLOWED,
-            criteria__plate=plate,
-            at__gt=r.at - timedelta(days=7),
-            at__lte=r.at,
-        ).values_list("case_number", flat=True)
-        cases = list(same)
-        if len(cases) >= rules.repeat_plate_searches and not any(
-            c.strip() for c in cases
-        ):
+    for r in candidates:
+        recent = [
+            has_case
+            for when, has_case in history[(r.actor_username, _plate(r))]
+            if r.at - WINDOW < when <= r.at
+        ]
+        if len(recent) >= rules.repeat_plate_searches and not any(recent):
             flagged.add(r.id)
     return flagged
 
 
-def flag(records: Iterable[AccessRecord], rules: AuditRules) -> dict[int, list[str]]:
+def flag(records: Iterable[Any], rules: AuditRules) -> dict[int, list[str]]:
     """Record id -> its flags (records without any are left out)."""
     rows = list(records)
     found: dict[int, list[str]] = {r.id: _own(r, rules) for r in rows}

@@ -47,6 +47,8 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
         return None  # psycopg sends aware datetimes as they are
     if isinstance(field, models.JSONField):
         return _json
+    if isinstance(field, models.UUIDField) and connection.vendor == "sqlite":
+        return lambda value: value.hex  # what Django stores on SQLite: 32 hex digits
     return None
 
 

@@ -4,6 +4,7 @@ The machines this runs on are shared, so absolute times drift; the ratio to a
 baseline measured a moment earlier on the same database does not.
 """
 
+from platekeeper.service.bench.audit import audit_group
 from platekeeper.service.bench.common import database_figures, free_port, prefill
 from platekeeper.service.bench.hotlists import hotlists_group
 from platekeeper.service.bench.imports import import_group
@@ -11,6 +12,7 @@ from platekeeper.service.bench.ingest import ingest_group
 from platekeeper.service.bench.search import search_group
 
 __all__ = [
+    "audit_group",
     "database_figures",
     "free_port",
     "hotlists_group",

@@ -31,6 +31,11 @@ from platekeeper.reads.simulator import SimRead, Town
 ACTOR = Actor.system("bench")
 
 
+def log(message: str) -> None:
+    """Progress on stderr: stdout carries only the JSON."""
+    print(message, file=sys.stderr, flush=True)  # noqa: T201
+
+
 def fresh_seed() -> int:
     """A town no earlier run used: its event ids must not collide with stored ones."""
     return secrets.randbelow(2**31)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from io import StringIO
 from unittest import mock
+
+from django.core.management import call_command
 
 from platekeeper.service import bench
 from platekeeper.service.tests.test_serve import database_url
@@ -18,9 +21,12 @@ class BenchTestCase(LiveTestCase):
             "import_rows": 1200,
             "hotlist_entries": 5000,
             "search_samples": 10,
+            "audit_records": 3000,
         }
         figures = bench.search_group(opts)
         figures |= bench.import_group(opts)
+        figures |= bench.audit_group(opts)
+        call_command("verify_audit", stdout=StringIO())  # the generated chain holds
         # The ingest group's server is a child process: point it at this test database.
         with mock.patch.dict(os.environ, {"DATABASE_URL": database_url()}):
             figures |= bench.ingest_group(opts)
@@ -38,6 +44,7 @@ class BenchTestCase(LiveTestCase):
             "ingest_api_reads_per_s",
             "ingest_plain_insert_reads_per_s",
             "match_reads_per_s",
+            "audit_report_records",
             "match_bare_set_lookup_per_s",
             "matcher_memory_mb",
             "alert_latency_p50_ms",

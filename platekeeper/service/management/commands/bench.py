@@ -45,6 +45,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--ingest-reads", type=int, default=20_000)
         parser.add_argument(
+            "--audit-records",
+            type=int,
+            default=1_000_000,
+            help="access records in the month the audit group reports on",
+        )
+        parser.add_argument(
             "--search-samples",
             type=int,
             default=100,
@@ -73,7 +79,7 @@ class Command(BaseCommand):
         t0 = time.monotonic()
         bench.prefill(opts["size"], log)
         figures: dict[str, Any] = {"prefill_seconds": round(time.monotonic() - t0, 1)}
-        groups = opts["only"] or ["ingest", "import", "hotlists", "search"]
+        groups = opts["only"] or ["ingest", "import", "hotlists", "search", "audit"]
         for group in groups:
             runner = getattr(bench, f"{group}_group", None)
             if runner is None:
