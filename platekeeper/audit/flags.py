@@ -11,7 +11,9 @@ thresholds in the Policy (`audits`):
   mean + `volume_sigmas` standard deviations (with at least 14 days of history);
 - repeated_plate: the same plate searched by one user `repeat_plate_searches`
   times within 7 days, none with a case number;
-- mass_export: an export of more than `mass_export_reads` reads.
+- mass_export: an export of more than `mass_export_reads` reads;
+- staff_plate: a search for a plate on the agency's staff watch list (only
+  when the Policy turns `staff_watch` on).
 
 The rules take access records or light rows with the same attributes (the
 monthly report reads a million of them as tuples).
@@ -29,7 +31,8 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from platekeeper.audit.models import AccessRecord, Action, Outcome
+from platekeeper.audit.models import AccessRecord, Action, Outcome, StaffPlate
+from platekeeper.lib.plates import normalize
 from platekeeper.policy.rules import AuditRules
 
 FLAGS = {
@@ -39,6 +42,7 @@ FLAGS = {
     "volume_outlier": "Unusual number of searches that day",
     "repeated_plate": "Same plate searched repeatedly without a case",
     "mass_export": "Mass export",
+    "staff_plate": "Search for an employee's plate",
 }
 SEARCHES = [Action.SEARCH, Action.EXPORT]
 HISTORY = timedelta(days=90)
@@ -166,4 +170,19 @@ def flag(records: Iterable[Any], rules: AuditRules) -> dict[int, list[str]]:
         found[rid].append("volume_outlier")
     for rid in _repeated(rows, rules):
         found[rid].append("repeated_plate")
+    for rid in _staff(rows, rules):
+        found[rid].append("staff_plate")
     return {rid: flags for rid, flags in found.items() if flags}
+
+
+def _staff(records: list[Any], rules: AuditRules) -> set[int]:
+    if not rules.staff_watch or not records:
+        return set()
+    watched = set(StaffPlate.objects.values_list("agency__ori", "plate"))
+    if not watched:
+        return set()
+    return {
+        r.id
+        for r in records
+        if (getattr(r, "actor_agency_ori", ""), normalize(_plate(r))) in watched
+    }

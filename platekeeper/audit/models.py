@@ -256,3 +256,22 @@ class MonitorState(models.Model):
 
     def __str__(self) -> str:
         return f"monitored up to {self.last_record_id}"
+
+
+class StaffPlate(models.Model):
+    """An employee's own plate: a search for it is flagged when the Policy turns
+    the staff watch list on (off by default: the list is itself personal data)."""
+
+    agency = models.ForeignKey("accounts.Agency", models.PROTECT)
+    plate = models.CharField(max_length=16)
+    employee = models.CharField(max_length=150)
+    added_by = models.CharField(max_length=150)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "plate"], name="staff_plate_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plate} ({self.employee})"

@@ -25,6 +25,7 @@ class Row:
     justification: str
     result_count: int | None
     plate: str
+    actor_agency_ori: str = ""
 
 
 @dataclass
@@ -59,15 +60,28 @@ def monthly(
         "criteria__plate",
         "outcome",
         "purpose",
+        "actor_agency_ori",
     )
     batch: list[Row] = []
     for values in (
         records.order_by("id").values_list(*columns).iterator(chunk_size=CHUNK)
     ):
-        record_id, when, action, user, case, why, count, plate, outcome, purpose = (
-            values
+        (
+            record_id,
+            when,
+            action,
+            user,
+            case,
+            why,
+            count,
+            plate,
+            outcome,
+            purpose,
+            ori,
+        ) = values
+        row = Row(
+            record_id, when, action, user, case, why, count, str(plate or ""), ori
         )
-        row = Row(record_id, when, action, user, case, why, count, str(plate or ""))
         out.total += 1
         out.by_action[row.action] += 1
         out.by_outcome[outcome] += 1

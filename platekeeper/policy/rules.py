@@ -144,6 +144,8 @@ class AuditRules(Rule):
     repeat_plate_searches: Annotated[int, Field(ge=2, le=100)] = 3
     # An export of more reads than this.
     mass_export_reads: Annotated[int, Field(ge=1)] = 1000
+    # Flag searches for employees' own plates (the staff watch list).
+    staff_watch: bool = False
 
 
 class Retention(Rule):

@@ -109,3 +109,19 @@ class FlagTestCase(BaseTestCase):
         search(at(19, 10))
         found = list(flags.searches(at(20, 0), at(21, 0)))
         self.assertEqual([r.id for r in found], [inside.id])
+
+
+class StaffWatchTestCase(BaseTestCase):
+    def test_it_flags_a_search_for_an_employees_plate_only_when_turned_on(self) -> None:
+        from platekeeper.audit.models import StaffPlate
+
+        StaffPlate.objects.create(
+            agency=self.hawthorne, plate="7ABC123", employee="olivia", added_by="alice"
+        )
+        watched = search(at(20, 10), plate="7abc 123")
+        other = search(at(20, 10), plate="8XYZ999")
+        self.assertEqual(flagged(watched, other), {})  # off by default
+        on = RULES.model_copy(update={"staff_watch": True})
+        self.assertEqual(
+            flags.flag([watched, other], on), {watched.id: ["staff_plate"]}
+        )
