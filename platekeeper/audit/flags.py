@@ -28,6 +28,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.db.models.fields.json import KT
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -69,7 +70,7 @@ def _plate(record: Any) -> str:
     return str(plate or "")
 
 
-def _own(record: Any, rules: AuditRules) -> list[str]:
+def own_flags(record: Any, rules: AuditRules) -> list[str]:
     """The flags one record raises on its own."""
     found = []
     if record.action == Action.SEARCH and not record.case_number.strip():
@@ -85,7 +86,7 @@ def _own(record: Any, rules: AuditRules) -> list[str]:
     return found
 
 
-def _day(record: Any) -> date:
+def day_of(record: Any) -> date:
     return timezone.localtime(record.at).date()
 
 
@@ -94,7 +95,7 @@ def _volume_outliers(records: list[Any], rules: AuditRules) -> set[int]:
     by_user_day: dict[tuple[str, date], list[int]] = defaultdict(list)
     for r in records:
         if r.action == Action.SEARCH:
-            by_user_day[(r.actor_username, _day(r))].append(r.id)
+            by_user_day[(r.actor_username, day_of(r))].append(r.id)
     if not by_user_day:
         return set()
     first = min(day for _, day in by_user_day)
@@ -165,17 +166,17 @@ def _repeated(records: list[Any], rules: AuditRules) -> set[int]:
 def flag(records: Iterable[Any], rules: AuditRules) -> dict[int, list[str]]:
     """Record id -> its flags (records without any are left out)."""
     rows = list(records)
-    found: dict[int, list[str]] = {r.id: _own(r, rules) for r in rows}
+    found: dict[int, list[str]] = {r.id: own_flags(r, rules) for r in rows}
     for rid in _volume_outliers(rows, rules):
         found[rid].append("volume_outlier")
     for rid in _repeated(rows, rules):
         found[rid].append("repeated_plate")
-    for rid in _staff(rows, rules):
+    for rid in staff_plates(rows, rules):
         found[rid].append("staff_plate")
     return {rid: flags for rid, flags in found.items() if flags}
 
 
-def _staff(records: list[Any], rules: AuditRules) -> set[int]:
+def staff_plates(records: list[Any], rules: AuditRules) -> set[int]:
     if not rules.staff_watch or not records:
         return set()
     watched = set(StaffPlate.objects.values_list("agency__ori", "plate"))
@@ -186,3 +187,75 @@ def _staff(records: list[Any], rules: AuditRules) -> set[int]:
         for r in records
         if (getattr(r, "actor_agency_ori", ""), normalize(_plate(r))) in watched
     }
+
+
+def repeated_in(
+    start: datetime, end: datetime, rules: AuditRules, agency_ori: str = ""
+) -> set[int]:
+    """`repeated_plate` over a whole period, for the report: the database finds
+    the (user, plate) pairs searched often enough, then only those are judged."""
+    window = AccessRecord.objects.filter(
+        action=Action.SEARCH,
+        outcome=Outcome.ALLOWED,
+        at__gte=start - WINDOW,
+        at__lt=end,
+    )
+    if agency_ori:
+        window = window.filter(actor_agency_ori=agency_ori)
+    often = list(
+        window.annotate(plate=KT("criteria__plate"))
+        .values("actor_username", "plate")
+        .annotate(n=Count("id"))
+        .filter(n__gte=rules.repeat_plate_searches)
+        .values_list("actor_username", "plate")
+    )
+    if not often:
+        return set()
+    keys = set(often)
+    rows = [
+        r
+        for r in window.filter(
+            actor_username__in={u for u, _ in keys},
+            criteria__plate__in={p for _, p in keys},
+        ).only("id", "at", "action", "actor_username", "case_number", "criteria")
+        if (r.actor_username, _plate(r)) in keys and r.at >= start
+    ]
+    return _repeated(rows, rules)
+
+
+def volume_in(
+    day_counts: dict[tuple[str, date], int],
+    ids: dict[tuple[str, date], list[int]],
+    start: datetime,
+    rules: AuditRules,
+) -> set[int]:
+    """`volume_outlier` for the report, from the day counts it already made."""
+    history: dict[str, Counter[date]] = defaultdict(Counter)
+    before = (
+        AccessRecord.objects.filter(
+            action=Action.SEARCH,
+            outcome=Outcome.ALLOWED,
+            actor_username__in={u for u, _ in day_counts},
+            at__gte=start - HISTORY,
+            at__lt=start,
+        )
+        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
+        .values("actor_username", "day")
+        .annotate(n=Count("id"))
+        .values_list("actor_username", "day", "n")
+    )
+    for user, day, n in before:
+        history[user][day] = n
+    for (user, day), n in day_counts.items():
+        history[user][day] = n
+    flagged: set[int] = set()
+    for (user, day), n in day_counts.items():
+        past = [
+            history[user].get(day - timedelta(days=d), 0)
+            for d in range(1, HISTORY.days + 1)
+        ]
+        if sum(1 for c in past if c) < MIN_HISTORY_DAYS:
+            continue
+        if n > statistics.mean(past) + rules.volume_sigmas * statistics.pstdev(past):
+            flagged.update(ids[(user, day)])
+    return flagged

@@ -227,8 +227,15 @@ class AuditItem(models.Model):
 
     audit = models.ForeignKey(Audit, models.PROTECT, related_name="items")
     # An access record (a search, an export) or, for entries, the entry's id.
+    # No database constraint: the audit log stays a table of its own, which
+    # TRUNCATE reaches only to be refused by its trigger.
     record = models.ForeignKey(
-        AccessRecord, models.PROTECT, null=True, blank=True, related_name="+"
+        AccessRecord,
+        models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
     )
     hotlist_entry_id = models.BigIntegerField(null=True, blank=True)
     summary = models.CharField(max_length=300)

@@ -3,13 +3,12 @@ the flags found (R41). Read as tuples: a month may hold a million records."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
 
 from platekeeper.audit import flags
-from platekeeper.audit.models import AccessRecord, Outcome
+from platekeeper.audit.models import AccessRecord, Action, Outcome
 from platekeeper.policy.rules import AuditRules
 
 CHUNK = 20_000
@@ -62,7 +61,11 @@ def monthly(
         "purpose",
         "actor_agency_ori",
     )
-    batch: list[Row] = []
+    found: dict[int, list[str]] = defaultdict(list)
+    users: dict[int, str] = {}
+    day_counts: Counter[tuple[str, date]] = Counter()
+    day_ids: dict[tuple[str, date], list[int]] = defaultdict(list)
+    staff: list[Row] = []
     for values in (
         records.order_by("id").values_list(*columns).iterator(chunk_size=CHUNK)
     ):
@@ -79,30 +82,36 @@ def monthly(
             purpose,
             ori,
         ) = values
-        row = Row(
-            record_id, when, action, user, case, why, count, str(plate or ""), ori
-        )
         out.total += 1
-        out.by_action[row.action] += 1
+        out.by_action[action] += 1
         out.by_outcome[outcome] += 1
         if purpose:
             out.by_purpose[purpose] += 1
         if outcome == Outcome.DENIED:
-            out.denied_by_user[row.actor_username] += 1
-        elif row.action in flags.SEARCHES:
-            out.searches_by_user[row.actor_username] += 1
-            batch.append(row)
-            if len(batch) >= CHUNK:
-                _flag(out, batch, rules)
-                batch = []
-    _flag(out, batch, rules)
-    return out
-
-
-def _flag(out: MonthReport, rows: list[Any], rules: AuditRules) -> None:
-    if not rows:
-        return
-    users = {r.id: r.actor_username for r in rows}
-    for record_id, found in flags.flag(rows, rules).items():
+            out.denied_by_user[user] += 1
+            continue
+        if action not in flags.SEARCHES:
+            continue
+        row = Row(
+            record_id, when, action, user, case, why, count, str(plate or ""), ori
+        )
+        out.searches_by_user[user] += 1
+        users[record_id] = user
+        if own := flags.own_flags(row, rules):
+            found[record_id].extend(own)
+        if action == Action.SEARCH:
+            key = (user, flags.day_of(row))
+            day_counts[key] += 1
+            day_ids[key].append(record_id)
+        if rules.staff_watch:
+            staff.append(row)
+    for record_id in flags.volume_in(day_counts, day_ids, start, rules):
+        found[record_id].append("volume_outlier")
+    for record_id in flags.repeated_in(start, end, rules, agency_ori):
+        found[record_id].append("repeated_plate")
+    for record_id in flags.staff_plates(staff, rules):
+        found[record_id].append("staff_plate")
+    for record_id, marks in found.items():
         out.flagged_by_user[users[record_id]] += 1
-        out.flags.update(found)
+        out.flags.update(marks)
+    return out

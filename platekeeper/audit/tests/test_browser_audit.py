@@ -34,12 +34,15 @@ class AuditJourneyTestCase(LiveTestCase):
             self.hawthorne, self.policy.parsed, timezone.now(), rng=random.Random(2)
         )
         assert audit is not None
+        items = (
+            audit.items.count()
+        )  # here: inside the browser block is another connection
         with LiveServer() as server, chromium() as chrome:
             page = chrome.new_page()
             sign_in(page, server.url, "uma", PASSWORD, lambda: totp_code(self.uma))
             page.goto(server.url + "/audit/audits/")
             page.get_by_role("link", name="Open").click()
-            for _ in range(audit.items.count()):
+            for _ in range(items):
                 page.get_by_role("button", name="Justified").first.click()
                 page.wait_for_load_state()
             self.assertIn("0 of 3 items left", page.content())

@@ -43,12 +43,20 @@ class MonthlyReportTestCase(BaseTestCase):
         write(5, 10, case_number="")  # no case number
         write(6, 10, outcome=Outcome.DENIED, reason="no purpose")
         write(7, 10, action=Action.EXPORT, result_count=2000)  # mass export
+        for day in (10, 11, 12):  # the same plate three days running, no case
+            write(day, 10, case_number="", criteria={"plate": "5PER123"})
         found = report.monthly(at(1, 0), at(31, 23), AuditRules(), "CA0194200")
-        self.assertEqual(found.total, 5)
-        self.assertEqual(found.by_outcome, {"allowed": 4, "denied": 1})
-        self.assertEqual(found.searches_by_user["dave"], 4)
+        self.assertEqual(found.total, 8)
+        self.assertEqual(found.by_outcome, {"allowed": 7, "denied": 1})
+        self.assertEqual(found.searches_by_user["dave"], 7)
         self.assertEqual(found.denied_by_user["dave"], 1)
         self.assertEqual(
-            dict(found.flags), {"off_hours": 1, "no_case_number": 1, "mass_export": 1}
+            dict(found.flags),
+            {
+                "off_hours": 1,
+                "no_case_number": 4,
+                "mass_export": 1,
+                "repeated_plate": 1,
+            },
         )
-        self.assertEqual(found.flagged_by_user["dave"], 3)
+        self.assertEqual(found.flagged_by_user["dave"], 6)
