@@ -49,6 +49,7 @@ SEARCHES = [Action.SEARCH, Action.EXPORT]
 HISTORY = timedelta(days=90)
 MIN_HISTORY_DAYS = 14
 WINDOW = timedelta(days=7)
+DAY = timedelta(days=1)
 
 
 def searches(since: datetime, until: datetime) -> QuerySet[AccessRecord]:
@@ -117,16 +118,11 @@ def _volume_outliers(records: list[Any], rules: AuditRules) -> set[int]:
         daily[user][day] = n
     flagged: set[int] = set()
     for (user, day), ids in by_user_day.items():
-        history = [
+        past = [
             daily[user].get(day - timedelta(days=d), 0)
             for d in range(1, HISTORY.days + 1)
         ]
-        if sum(1 for n in history if n) < MIN_HISTORY_DAYS:
-            continue
-        limit = statistics.mean(history) + rules.volume_sigmas * statistics.pstdev(
-            history
-        )
-        if daily[user][day] > limit:
+        if _above(daily[user][day], past, rules):
             flagged.update(ids)
     return flagged
 
@@ -223,13 +219,13 @@ def repeated_in(
     return _repeated(rows, rules)
 
 
-def volume_in(
-    day_counts: dict[tuple[str, date], int],
-    ids: dict[tuple[str, date], list[int]],
-    start: datetime,
-    rules: AuditRules,
-) -> set[int]:
-    """`volume_outlier` for the report, from the day counts it already made."""
+def busy_days(
+    day_counts: dict[tuple[str, date], int], start: datetime, rules: AuditRules
+) -> set[tuple[str, date]]:
+    """The (user, day) pairs of a period whose count is above the user's own
+    90 days before it (read with one query)."""
+    if not day_counts:
+        return set()
     history: dict[str, Counter[date]] = defaultdict(Counter)
     before = (
         AccessRecord.objects.filter(
@@ -240,22 +236,29 @@ def volume_in(
             at__lt=start,
         )
         .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
-        .values("actor_username", "day")
+        .values_list("actor_username", "day")
         .annotate(n=Count("id"))
-        .values_list("actor_username", "day", "n")
+        .order_by()
     )
     for user, day, n in before:
         history[user][day] = n
     for (user, day), n in day_counts.items():
         history[user][day] = n
-    flagged: set[int] = set()
-    for (user, day), n in day_counts.items():
-        past = [
-            history[user].get(day - timedelta(days=d), 0)
-            for d in range(1, HISTORY.days + 1)
-        ]
-        if sum(1 for c in past if c) < MIN_HISTORY_DAYS:
-            continue
-        if n > statistics.mean(past) + rules.volume_sigmas * statistics.pstdev(past):
-            flagged.update(ids[(user, day)])
-    return flagged
+    return {
+        (user, day)
+        for (user, day), n in day_counts.items()
+        if _above(
+            n,
+            [
+                history[user].get(day - timedelta(days=d), 0)
+                for d in range(1, HISTORY.days + 1)
+            ],
+            rules,
+        )
+    }
+
+
+def _above(count: int, past: list[int], rules: AuditRules) -> bool:
+    if sum(1 for c in past if c) < MIN_HISTORY_DAYS:
+        return False
+    return count > statistics.mean(past) + rules.volume_sigmas * statistics.pstdev(past)
