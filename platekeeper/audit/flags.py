@@ -29,7 +29,6 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.db.models.fields.json import KT
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from platekeeper.audit.models import AccessRecord, Action, Outcome, StaffPlate
@@ -100,21 +99,14 @@ def _volume_outliers(records: list[Any], rules: AuditRules) -> set[int]:
     if not by_user_day:
         return set()
     first = min(day for _, day in by_user_day)
-    since = timezone.make_aware(datetime.combine(first, time.min)) - HISTORY
-    daily: dict[str, Counter[date]] = defaultdict(Counter)
-    rows = (
-        AccessRecord.objects.filter(
-            actor_username__in={user for user, _ in by_user_day},
-            action=Action.SEARCH,
-            outcome=Outcome.ALLOWED,
-            at__gte=since,
-        )
-        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
-        .values("actor_username", "day")
-        .annotate(n=Count("id"))
-        .values_list("actor_username", "day", "n")
+    last = max(day for _, day in by_user_day)
+    searched = AccessRecord.objects.filter(
+        actor_username__in={user for user, _ in by_user_day},
+        action=Action.SEARCH,
+        outcome=Outcome.ALLOWED,
     )
-    for user, day, n in rows:
+    daily: dict[str, Counter[date]] = defaultdict(Counter)
+    for (user, day), n in daily_counts(searched, first - HISTORY, last).items():
         daily[user][day] = n
     flagged: set[int] = set()
     for (user, day), ids in by_user_day.items():
@@ -227,20 +219,15 @@ def busy_days(
     if not day_counts:
         return set()
     history: dict[str, Counter[date]] = defaultdict(Counter)
-    before = (
-        AccessRecord.objects.filter(
-            action=Action.SEARCH,
-            outcome=Outcome.ALLOWED,
-            actor_username__in={u for u, _ in day_counts},
-            at__gte=start - HISTORY,
-            at__lt=start,
-        )
-        .annotate(day=TruncDate("at", tzinfo=timezone.get_current_timezone()))
-        .values_list("actor_username", "day")
-        .annotate(n=Count("id"))
-        .order_by()
+    searched = AccessRecord.objects.filter(
+        action=Action.SEARCH,
+        outcome=Outcome.ALLOWED,
+        actor_username__in={u for u, _ in day_counts},
     )
-    for user, day, n in before:
+    local_start = timezone.localtime(start).date()
+    for (user, day), n in daily_counts(
+        searched, local_start - HISTORY, local_start - DAY
+    ).items():
         history[user][day] = n
     for (user, day), n in day_counts.items():
         history[user][day] = n
@@ -262,3 +249,25 @@ def _above(count: int, past: list[int], rules: AuditRules) -> bool:
     if sum(1 for c in past if c) < MIN_HISTORY_DAYS:
         return False
     return count > statistics.mean(past) + rules.volume_sigmas * statistics.pstdev(past)
+
+
+def daily_counts(
+    searches: QuerySet[AccessRecord], first: date, last: date
+) -> dict[tuple[str, date], int]:
+    """Searches per (user, local day), a query per day on the `at` index: truncating
+    each row's time in its time zone is a per-row function call on SQLite."""
+    zone = timezone.get_current_timezone()
+    out: dict[tuple[str, date], int] = {}
+    day = first
+    while day <= last:
+        begin = timezone.make_aware(datetime.combine(day, time.min), zone)
+        finish = timezone.make_aware(datetime.combine(day + DAY, time.min), zone)
+        for user, n in (
+            searches.filter(at__gte=begin, at__lt=finish)
+            .values_list("actor_username")
+            .annotate(n=Count("id"))
+            .order_by()
+        ):
+            out[(user, day)] = n
+        day += DAY
+    return out

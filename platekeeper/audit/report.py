@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -21,7 +21,6 @@ from django.db.models.functions import (
     Length,
     Lower,
     Trim,
-    TruncDate,
 )
 from django.utils import timezone
 
@@ -139,15 +138,11 @@ def _history_flags(
     agency_ori: str,
 ) -> None:
     """Volume, repeated plates and staff plates: few records, found first."""
-    zone = timezone.get_current_timezone()
-    day_counts: dict[tuple[str, date], int] = {
-        (user, day): n
-        for user, day, n in searches.filter(action=Action.SEARCH)
-        .annotate(day=TruncDate("at", tzinfo=zone))
-        .values_list("actor_username", "day")
-        .annotate(n=Count("id"))
-        .order_by()
-    }
+    day_counts = flags.daily_counts(
+        searches.filter(action=Action.SEARCH),
+        timezone.localtime(start).date(),
+        timezone.localtime(end).date(),
+    )
     busy = flags.busy_days(day_counts, start, rules)
     extra: dict[int, list[str]] = defaultdict(list)
     for user, day in busy:
