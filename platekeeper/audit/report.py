@@ -99,9 +99,8 @@ def monthly(
             out.denied_by_user[user] += n
         elif action in flags.SEARCHES:
             out.searches_by_user[user] += n
-    searches = _annotated(
-        records.filter(action__in=flags.SEARCHES, outcome=Outcome.ALLOWED)
-    )
+    allowed = records.filter(action__in=flags.SEARCHES, outcome=Outcome.ALLOWED)
+    searches = _annotated(allowed)
     conditions = own_conditions(start, end, rules)
     any_own = Q()
     for condition in conditions.values():
@@ -124,7 +123,7 @@ def monthly(
         for name in conditions:
             if counts[name]:
                 out.flags[name] += counts[name]
-    _history_flags(out, searches, any_own, start, end, rules, agency_ori)
+    _history_flags(out, allowed, any_own, start, end, rules, agency_ori)
     return out
 
 
@@ -162,7 +161,9 @@ def _history_flags(
     if not extra:
         return
     already = set(
-        searches.filter(any_own, id__in=list(extra)).values_list("id", flat=True)
+        _annotated(searches)
+        .filter(any_own, id__in=list(extra))
+        .values_list("id", flat=True)
     )
     users = dict(
         searches.filter(id__in=list(extra)).values_list("id", "actor_username")
