@@ -73,9 +73,9 @@ class Command(BaseCommand):
         if os.environ.get(MARK) != "1":
             self._reexec(opts)
         from platekeeper.service import bench
+        from platekeeper.service.bench.common import log
 
         call_command("migrate", interactive=False, verbosity=0)
-        log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731, T201
         t0 = time.monotonic()
         bench.prefill(opts["size"], log)
         figures: dict[str, Any] = {"prefill_seconds": round(time.monotonic() - t0, 1)}
