@@ -24,9 +24,10 @@ from __future__ import annotations
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, QuerySet
 from django.db.models.fields.json import KT
 from django.utils import timezone
@@ -254,20 +255,32 @@ def _above(count: int, past: list[int], rules: AuditRules) -> bool:
 def daily_counts(
     searches: QuerySet[AccessRecord], first: date, last: date
 ) -> dict[tuple[str, date], int]:
-    """Searches per (user, local day), a query per day on the `at` index: truncating
-    each row's time in its time zone is a per-row function call on SQLite."""
+    """Searches per (user, local day) in one scan: counted per UTC hour by the
+    database, hours then put in their local day here. (Truncating each row in
+    its time zone is a Python function per row on SQLite: 5 s a million.) Exact
+    for time zones a whole number of hours from UTC, which all US zones are."""
     zone = timezone.get_current_timezone()
-    out: dict[tuple[str, date], int] = {}
-    day = first
-    while day <= last:
-        begin = timezone.make_aware(datetime.combine(day, time.min), zone)
-        finish = timezone.make_aware(datetime.combine(day + DAY, time.min), zone)
-        for user, n in (
-            searches.filter(at__gte=begin, at__lt=finish)
-            .values_list("actor_username")
-            .annotate(n=Count("id"))
-            .order_by()
-        ):
-            out[(user, day)] = n
-        day += DAY
-    return out
+    begin = timezone.make_aware(datetime.combine(first, time.min), zone)
+    finish = timezone.make_aware(datetime.combine(last + DAY, time.min), zone)
+    inner, params = (
+        searches.filter(at__gte=begin, at__lt=finish)
+        .values("actor_username", "at")
+        .query.sql_with_params()
+    )
+    hour = (
+        "substr(t.at, 1, 13)"
+        if connection.vendor == "sqlite"
+        else "date_trunc('hour', t.at)"
+    )
+    with connection.cursor() as cursor:  # the SQL is ours: values go as parameters
+        cursor.execute(
+            f"SELECT t.actor_username, {hour}, COUNT(*) FROM ({inner}) t GROUP BY 1, 2",
+            params,
+        )
+        rows = cursor.fetchall()
+    out: dict[tuple[str, date], int] = defaultdict(int)
+    for user, when, n in rows:
+        if isinstance(when, str):  # SQLite: "YYYY-MM-DD HH" in UTC
+            when = datetime.fromisoformat(when + ":00").replace(tzinfo=UTC)
+        out[(user, timezone.localtime(when, zone).date())] += n
+    return dict(out)

@@ -85,44 +85,45 @@ def monthly(
     records = AccessRecord.objects.filter(at__gte=start, at__lt=end)
     if agency_ori:
         records = records.filter(actor_agency_ori=agency_ori)
-    for action, outcome, purpose, user, n in (
-        records.values_list("action", "outcome", "purpose", "actor_username")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        out.total += n
-        out.by_action[action] += n
-        out.by_outcome[outcome] += n
-        if purpose:
-            out.by_purpose[purpose] += n
-        if outcome == Outcome.DENIED:
-            out.denied_by_user[user] += n
-        elif action in flags.SEARCHES:
-            out.searches_by_user[user] += n
-    allowed = records.filter(action__in=flags.SEARCHES, outcome=Outcome.ALLOWED)
-    searches = _annotated(allowed)
     conditions = own_conditions(start, end, rules)
     any_own = Q()
     for condition in conditions.values():
         any_own |= condition
-    per_user = (
-        searches.values("actor_username")
+    # One scan: the counts and, for allowed searches and exports, each flag.
+    counted = Q(action__in=flags.SEARCHES, outcome=Outcome.ALLOWED)
+    groups = (
+        _annotated(records)
+        .values("action", "outcome", "purpose", "actor_username")
         .annotate(
-            flagged=Count("id", filter=any_own),
-            **{
-                name: Count("id", filter=condition)
-                for name, condition in conditions.items()
-            },
+            n=Count("id"),
+            flagged=Count("id", filter=counted & any_own),
+            **{name: Count("id", filter=counted & c) for name, c in conditions.items()},
         )
         .order_by()
     )
-    for row in per_user:
+    for row in groups:
         counts: dict[str, Any] = dict(row)
+        action, outcome, user, n = (
+            counts["action"],
+            counts["outcome"],
+            counts["actor_username"],
+            counts["n"],
+        )
+        out.total += n
+        out.by_action[action] += n
+        out.by_outcome[outcome] += n
+        if counts["purpose"]:
+            out.by_purpose[counts["purpose"]] += n
+        if outcome == Outcome.DENIED:
+            out.denied_by_user[user] += n
+        elif action in flags.SEARCHES:
+            out.searches_by_user[user] += n
         if counts["flagged"]:
-            out.flagged_by_user[counts["actor_username"]] += counts["flagged"]
+            out.flagged_by_user[user] += counts["flagged"]
         for name in conditions:
             if counts[name]:
                 out.flags[name] += counts[name]
+    allowed = records.filter(counted)
     _history_flags(out, allowed, any_own, start, end, rules, agency_ori)
     return out
 
