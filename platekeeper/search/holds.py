@@ -98,7 +98,7 @@ def hold_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         held = get_object_or_404(
             SearchHold,
-            pk=request.POST.get("hold"),
+            pk=int(raw) if (raw := request.POST.get("hold", "")).isdigit() else 0,
             agency_id=agency_id,
             decision=SearchHold.Decision.PENDING,
         )
