@@ -52,3 +52,29 @@ class AnchorTestCase(BaseTestCase):
         with anchors.path().open("a") as f:
             f.write("not json\n")
         self.assertEqual(anchors.broken(), "anchor line 2 is not an anchor")
+
+
+class DailyReportTestCase(BaseTestCase):
+    def test_it_writes_and_mails_the_daily_report_with_the_anchor(self) -> None:
+        from datetime import timedelta
+
+        import time_machine
+        from django.core import mail
+
+        folder = tempfile.mkdtemp(prefix="pk-daily-")
+        with override_settings(
+            DATA_DIR=Path(folder),
+            SECURITY_EMAIL_TO=["oncall@hawthorne.example"],
+            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        ):
+            with time_machine.travel(timezone.now() - timedelta(days=1), tick=False):
+                write(3)
+            call_command("anchor_audit", stdout=StringIO())
+            head = AccessRecord.objects.order_by("-id").first()
+            assert head is not None
+            [report] = (Path(folder) / "reports").glob("audit-*.txt")
+            body = report.read_text()
+        self.assertIn(f"hash {head.hash}", body)
+        self.assertIn("search 3", body)
+        [message] = mail.outbox
+        self.assertEqual(message.body, body)
