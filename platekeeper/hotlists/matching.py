@@ -86,16 +86,31 @@ class Holder:
         self.checked = 0.0
         self.lock = threading.Lock()
         self.building = False
+        # The oldest read this process matched without first looking at the
+        # generation (within HOTLIST_CHECK_SECONDS of the last look): if the
+        # lists changed meanwhile, it and the reads after it are matched again.
+        self.unchecked_from: int | None = None
 
-    def current(self) -> Index:
+    def current(self) -> tuple[Index, bool]:
+        """The index, and whether the generation was looked at just now."""
+        fresh = False
         if self.index is None:
             with self.lock:
                 if self.index is None:
                     self._build(_generation()[0])
+                    fresh = True
         elif time.monotonic() - self.checked >= settings.HOTLIST_CHECK_SECONDS:
             self.checked = time.monotonic()
+            fresh = True
             value, reads_after = _generation()
-            if value != self.generation and not self.building:
+            if value == self.generation:
+                self.unchecked_from = (
+                    None  # nothing changed: those reads were matched right
+                )
+            elif not self.building:
+                if self.unchecked_from is not None:
+                    reads_after = min(reads_after, self.unchecked_from - 1)
+                    self.unchecked_from = None
                 if self.index.size > BUILD_IN_BACKGROUND:
                     self.building = True
                     threading.Thread(
@@ -107,7 +122,7 @@ class Holder:
                     self._build(value)
                     self._rematch(reads_after)
         assert self.index is not None
-        return self.index
+        return self.index, fresh
 
     def _build(self, value: int) -> None:
         self.index = Index.build(live_rows(timezone.now()))
@@ -137,6 +152,7 @@ class Holder:
         """Forget the index (tests that change entries outside a transaction)."""
         self.index = None
         self.generation = -1
+        self.unchecked_from = None
 
 
 HOLDER = Holder()
@@ -144,7 +160,11 @@ HOLDER = Holder()
 
 def match(seen: list[Seen], retroactive: bool = False) -> list[Alert]:
     """Hits and alerts for stored reads; returns the new alerts."""
-    index = HOLDER.current()
+    index, fresh = HOLDER.current()
+    if not fresh and seen:
+        oldest = min(r.read_id for r in seen)
+        if HOLDER.unchecked_from is None or oldest < HOLDER.unchecked_from:
+            HOLDER.unchecked_from = oldest
     pairs = [
         (read, entry_id, how)
         for read in seen

@@ -151,3 +151,24 @@ class MatchingTestCase(HotListWorld, BaseTestCase):
         self.assertTrue(
             AccessRecord.objects.filter(action=Action.ENTRY_RENEWED).exists()
         )
+
+
+class StaleIndexTestCase(HotListWorld, BaseTestCase):
+    def test_it_matches_again_a_read_stored_between_two_changes(self) -> None:
+        from django.test import override_settings
+
+        self.make_lists()
+        self.post_read("1AAA111")  # the process builds its index
+        with override_settings(HOTLIST_CHECK_SECONDS=3600):
+            self.entry(
+                self.svs, "7ABC123"
+            )  # a change the process does not look for yet
+            self.post_read("7ABC123")  # matched with the stale index: no alert yet
+            self.assertFalse(Alert.objects.exists())
+            self.entry(
+                self.svs, "8XYZ999"
+            )  # a second change moves the generation's marker
+        self.post_read("2BBB222")  # now the process looks, rebuilds and matches again
+        self.assertEqual(
+            list(Alert.objects.values_list("hit__plate", flat=True)), ["7ABC123"]
+        )
