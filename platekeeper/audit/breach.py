@@ -7,6 +7,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpResponse
 
@@ -51,10 +52,13 @@ class Report:
         return sorted({r.plate for r in self.rows if r.plate})
 
 
-def report(user: str, start: datetime, end: datetime) -> Report:
+def report(auditor: Any, user: str, start: datetime, end: datetime) -> Report:
+    """What `user`'s accesses returned, as far as the auditor's agency goes: its
+    own users' records and its own reads (`visible_to`)."""
     out = Report(user, start, end)
     rows: dict[int, Row] = {}
     accesses = AccessRecord.objects.filter(
+        actor_agency_ori=auditor.profile.agency.ori,
         actor_username=user,
         at__gte=start,
         at__lte=end,
@@ -68,7 +72,11 @@ def report(user: str, start: datetime, end: datetime) -> Report:
                 continue
             row = rows.setdefault(read_id, Row(read_id, first_at=access.at))
             row.accesses.append(str(access.code))
-    reads = PlateRead.objects.filter(id__in=list(rows)).select_related("camera")
+    reads = (
+        PlateRead.objects.visible_to(auditor)
+        .filter(id__in=list(rows))
+        .select_related("camera")
+    )
     for read in reads.iterator():
         row = rows[read.id]
         row.plate, row.state, row.captured_at = (

@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
@@ -25,6 +25,13 @@ from platekeeper.reads.models import PlateRead
 
 PAGE = 100
 SHOWN_READS = 200
+
+
+def visible_log(auditor: Any) -> QuerySet[AccessRecord]:
+    """The entries an auditor may read: their own agency's, and the system's
+    (jobs, set-up, sign-ins under names that are no account)."""
+    ori = auditor.profile.agency.ori
+    return AccessRecord.objects.filter(Q(actor_agency_ori=ori) | Q(actor_agency_ori=""))
 
 
 class LogFilter(forms.Form):
@@ -43,9 +50,9 @@ class LogFilter(forms.Form):
     )
     before = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def records(self) -> QuerySet[AccessRecord]:
+    def records(self, auditor: Any) -> QuerySet[AccessRecord]:
         data = self.cleaned_data
-        found = AccessRecord.objects.all()
+        found = visible_log(auditor)
         for field, lookup in (
             ("user", "actor_username"),
             ("agency", "actor_agency_ori"),
@@ -89,11 +96,11 @@ def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = LogFilter({})
     if not form.is_valid():
         return render(request, "audit/log.html", {"form": form}, status=400)
-    records = list(form.records()[: PAGE + 1])
+    records = list(form.records(request.user)[: PAGE + 1])
     shown = records[:PAGE]
     criteria = form.criteria()
     if request.GET.get("format") == "csv":
-        rows = list(form.records()[:10_000])
+        rows = list(form.records(request.user)[:10_000])
         _read_log(request, {**criteria, "export": "csv"}, [r.id for r in rows])
         return _csv(rows)
     _read_log(request, criteria, [r.id for r in shown])
@@ -160,12 +167,13 @@ def audit_entry(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """One entry, and the reads it returned (showing them is recorded too)."""
     if refused := refusal(request, Capability.REVIEW_AUDIT, "the audit log"):
         return refused
-    entry = AccessRecord.objects.filter(code=code).first() if _uuid(code) else None
+    entry = visible_log(request.user).filter(code=code).first() if _uuid(code) else None
     if entry is None:
         raise Http404("no such entry")
     read_ids = [i for i in entry.result_ids or [] if isinstance(i, int)][:SHOWN_READS]
     reads = list(
-        PlateRead.objects.filter(id__in=read_ids)
+        PlateRead.objects.visible_to(request.user)
+        .filter(id__in=read_ids)
         .select_related("camera")
         .order_by("-captured_at")
     )
@@ -202,7 +210,7 @@ def breach_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "audit/breach.html", {"form": form})
     data = form.cleaned_data
-    report = breach.report(data["user"], data["start"], data["end"])
+    report = breach.report(request.user, data["user"], data["start"], data["end"])
     record_access(
         Actor.of_request(request),
         Entry(

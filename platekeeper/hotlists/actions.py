@@ -12,8 +12,8 @@ from platekeeper.audit.models import Action
 from platekeeper.audit.record import Actor, record_in_action
 from platekeeper.audit.record import Entry as AuditEntry
 from platekeeper.hotlists import categories, lookback
-from platekeeper.hotlists.matching import HOLDER, Seen, bump, record_hits
-from platekeeper.hotlists.models import Alert, Entry, HotList
+from platekeeper.hotlists.matching import Seen, bump, record_hits
+from platekeeper.hotlists.models import Entry, HotList
 from platekeeper.lib import plates
 from platekeeper.policy.rules import Rules
 from platekeeper.reads.models import PlateRead
@@ -181,11 +181,3 @@ def clear_entry(entry: Entry, *, actor: Actor, reason: str) -> None:
             reason=reason[:500],
         ),
     )
-
-
-def open_alerts(agency: Any) -> Any:
-    return Alert.objects.filter(agency=agency).exclude(status=Alert.Status.CLOSED)
-
-
-def forget_index() -> None:
-    HOLDER.reset()

@@ -47,15 +47,6 @@ def searchable_reads(
     return reads
 
 
-def exact_plate_query(reads: PlateReadQuerySet, plate: str) -> PlateReadQuerySet:
-    """The newest reads of one plate, a page and one more (to know if there are more)."""
-    return (
-        reads.filter(plate__plate=plate)
-        .select_related("camera")
-        .order_by("-captured_at", "-id")[: PAGE + 1]
-    )
-
-
 def filtered(
     reads: PlateReadQuerySet, data: dict[str, Any], materialize: bool = True
 ) -> PlateReadQuerySet:
@@ -189,9 +180,3 @@ def capped_count(reads: PlateReadQuerySet, area: dict[str, Any] | None = None) -
     else:
         n = reads.order_by()[: COUNT_CAP + 1].count()
     return f"{COUNT_CAP:,}+" if n > COUNT_CAP else f"{n:,}"
-
-
-def exact_plate(reads: PlateReadQuerySet, plate: str) -> tuple[list[PlateRead], bool]:
-    """A page of the plate's newest reads and whether there are more."""
-    rows = list(exact_plate_query(reads, plate))
-    return rows[:PAGE], len(rows) > PAGE

@@ -114,3 +114,23 @@ class AuditBrowserTestCase(BaseTestCase):
         self.assertEqual(
             self.login(self.dave).get("/audit/breach/", window).status_code, 403
         )
+
+    def test_it_shows_another_agencys_auditor_nothing_of_ours(self) -> None:
+        ivy = self.person("ivy", self.inglewood, "Auditor")
+        page = self.login(ivy).get("/audit/", {"user": "dave"})
+        self.assertEqual(page.context["records"], [])
+        self.assertEqual(
+            self.login(ivy).get(f"/audit/{self.search.code}/").status_code, 404
+        )
+        window = {
+            "user": "dave",
+            "start": timezone.localtime(timezone.now() - timedelta(hours=1)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+            "end": timezone.localtime(timezone.now() + timedelta(hours=1)).strftime(
+                "%Y-%m-%dT%H:%M"
+            ),
+        }
+        self.assertEqual(
+            self.login(ivy).get("/audit/breach/", window).context["report"].rows, []
+        )
