@@ -92,7 +92,7 @@ def day_of(record: Any) -> date:
 
 
 def _volume_outliers(records: list[Any], rules: AuditRules) -> set[int]:
-    """Records on user-days busier than the user's own 90 days allow (one query)."""
+    """Records on user-days busier than the user's own 90 days allow."""
     by_user_day: dict[tuple[str, date], list[int]] = defaultdict(list)
     for r in records:
         if r.action == Action.SEARCH:
@@ -106,18 +106,9 @@ def _volume_outliers(records: list[Any], rules: AuditRules) -> set[int]:
         action=Action.SEARCH,
         outcome=Outcome.ALLOWED,
     )
-    daily: dict[str, Counter[date]] = defaultdict(Counter)
-    for (user, day), n in daily_counts(searched, first - HISTORY, last).items():
-        daily[user][day] = n
-    flagged: set[int] = set()
-    for (user, day), ids in by_user_day.items():
-        past = [
-            daily[user].get(day - timedelta(days=d), 0)
-            for d in range(1, HISTORY.days + 1)
-        ]
-        if _above(daily[user][day], past, rules):
-            flagged.update(ids)
-    return flagged
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    busy = busy_days(daily_counts(searched, first, last), start, rules)
+    return {rid for key, ids in by_user_day.items() if key in busy for rid in ids}
 
 
 def _repeated(records: list[Any], rules: AuditRules) -> set[int]:

@@ -18,6 +18,7 @@ class HotListWorld:
     hawthorne: Any
     camera_key: str
     alice: Any
+    dave: Any
     policy: Any
 
     def make_lists(self) -> None:
@@ -40,6 +41,21 @@ class HotListWorld:
             purpose="criminal_investigation",
             case_number="HPD-26-0100",
         )
+
+    def make_covert_list(self) -> HotList:
+        """A task force's covert list, owned by Dave, with one entry (6COV123)."""
+        covert = actions.create_list(
+            self.hawthorne,
+            "Task force",
+            HotList.Source.AGENCY,
+            actor=self.admin,
+            covert=True,
+            purpose="criminal_investigation",
+            case_number="HPD-26-0200",
+        )
+        covert.owners.add(self.dave)
+        self.entry(covert, "6COV123", category="major_crime")
+        return covert
 
     @property
     def admin(self) -> Actor:

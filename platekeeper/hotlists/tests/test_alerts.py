@@ -61,17 +61,7 @@ class AlertScreenTestCase(HotListWorld, BaseTestCase):
     def test_it_shows_a_covert_lists_alert_only_to_its_owners_and_administrators(
         self,
     ) -> None:
-        covert = actions.create_list(
-            self.hawthorne,
-            "Task force",
-            HotList.Source.AGENCY,
-            actor=self.admin,
-            covert=True,
-            purpose="criminal_investigation",
-            case_number="HPD-26-0200",
-        )
-        covert.owners.add(self.dave)
-        self.entry(covert, "6COV123", category="major_crime")
+        covert = self.make_covert_list()
         self.post_read("6COV123")
         hidden = Alert.objects.get(hot_list=covert)
         rules = self.policy.parsed

@@ -12,8 +12,7 @@ import time_machine
 from django.utils import timezone
 
 from platekeeper.browser import chromium, sign_in
-from platekeeper.hotlists import actions
-from platekeeper.hotlists.models import Alert, HotList
+from platekeeper.hotlists.models import Alert
 from platekeeper.test import PASSWORD, LiveServer, LiveTestCase, totp_code
 
 from .helpers import HotListWorld
@@ -50,17 +49,7 @@ class AlertStreamTestCase(HotListWorld, LiveTestCase):
         return self.login(user).cookies["sessionid"].value
 
     def test_it_leaves_a_covert_alert_out_of_another_officers_raw_stream(self) -> None:
-        covert = actions.create_list(
-            self.hawthorne,
-            "Task force",
-            HotList.Source.AGENCY,
-            actor=self.admin,
-            covert=True,
-            purpose="criminal_investigation",
-            case_number="HPD-26-0200",
-        )
-        covert.owners.add(self.dave)
-        self.entry(covert, "6COV123", category="major_crime")
+        self.make_covert_list()
         self.entry(self.svs, "7ABC123")
         self.post_read("6COV123")
         self.post_read("7ABC123")

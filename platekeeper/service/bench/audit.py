@@ -12,7 +12,14 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from platekeeper.audit import report
-from platekeeper.audit.models import GENESIS, AccessRecord, Action, Outcome
+from platekeeper.audit.models import (
+    GENESIS,
+    HASH_FIELDS,
+    HASH_VERSION,
+    AccessRecord,
+    Action,
+    Outcome,
+)
 from platekeeper.policy.models import current_rules
 from platekeeper.reads import sql
 from platekeeper.service.bench.common import Figures, bench_agency, log
@@ -26,27 +33,8 @@ PURPOSES = [
     "wanted_person",
     "missing_person",
 ]
-COLUMNS = [
-    "code",
-    "at",
-    "actor_username",
-    "actor_agency",
-    "actor_agency_ori",
-    "action",
-    "criteria",
-    "purpose",
-    "case_number",
-    "justification",
-    "result_count",
-    "result_ids",
-    "client_address",
-    "outcome",
-    "reason",
-    "policy_version",
-    "hash_version",
-    "prev_hash",
-    "hash",
-]
+# The hashed fields, and the hash itself: the same row the write path stores.
+COLUMNS = [*HASH_FIELDS[HASH_VERSION], "hash_version", "hash"]
 
 
 def fill(count: int, start: Any, log: Any) -> None:
