@@ -10,7 +10,7 @@ from platekeeper.accounts.access import AuthenticatedHttpRequest, gate
 from platekeeper.audit.models import Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_access
 from platekeeper.policy.capabilities import Capability
-from platekeeper.policy.models import current_rules
+from platekeeper.policy.models import rules_of
 
 
 def refusal(
@@ -18,7 +18,7 @@ def refusal(
 ) -> HttpResponse | None:
     """None when the user holds `capability`; else the training page, or raise
     PermissionDenied after recording the refusal (R12)."""
-    in_force = current_rules()
+    in_force = rules_of(request)
     permits = gate(request.user, in_force[1] if in_force else None)
     if capability in permits.capabilities:
         return None

@@ -23,7 +23,7 @@ from django.utils import timezone
 from platekeeper.accounts import sessions, terminals
 from platekeeper.audit.models import Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_access
-from platekeeper.policy.models import current_rules
+from platekeeper.policy.models import rules_of
 from platekeeper.policy.rules import Sessions
 
 View = Callable[..., HttpResponse]
@@ -57,7 +57,7 @@ class session_rules:  # noqa: N801 - named like the function middlewares beside 
         if not user.is_authenticated or request.path.startswith("/api/"):
             return None  # the API authenticates each request itself
         now = timezone.now()
-        found = current_rules()
+        found = rules_of(request)
         limits = found[1].sessions if found else Sessions()
         why = self._why_ended(request, limits, now)
         if why:

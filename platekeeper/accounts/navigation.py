@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from platekeeper.accounts.access import capabilities
 from platekeeper.policy.capabilities import Capability as C
-from platekeeper.policy.models import current_rules
+from platekeeper.policy.models import rules_of
 
 PAGES = [
     ("Alerts", "hotlists-alerts", {C.HANDLE_ALERTS, C.MANAGE_HOTLISTS}),
@@ -28,7 +28,7 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": []}
-    found = current_rules()
+    found = rules_of(request)
     caps = capabilities(user, found[1] if found else None)
     return {
         "nav": [(label, reverse(name)) for label, name, needs in PAGES if caps & needs]

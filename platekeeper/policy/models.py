@@ -75,3 +75,12 @@ class PolicyVersion(models.Model):
 def current_rules() -> tuple[PolicyVersion, Rules] | None:
     version = PolicyVersion.objects.current()
     return (version, version.parsed) if version else None
+
+
+def rules_of(request: Any) -> tuple[PolicyVersion, Rules] | None:
+    """The Policy in force for one request: read once (the session rules, the
+    page's guard and the header all ask), then kept on the request."""
+    if not hasattr(request, "policy_in_force"):
+        request.policy_in_force = current_rules()
+    found: tuple[PolicyVersion, Rules] | None = request.policy_in_force
+    return found
