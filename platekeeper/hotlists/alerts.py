@@ -200,7 +200,7 @@ def false_hits_by_camera(agency_id: int, since: Any) -> dict[int, tuple[int, int
 def _correct(alert: Alert, user: Any, disposition: str, plate: str, state: str) -> None:
     if disposition != Alert.Disposition.MISREAD:
         raise Refused("a corrected plate goes with the disposition 'misread'")
-    read = PlateRead.objects.filter(pk=alert.hit.read_id).first()
+    read = PlateRead.objects.visible_to(user).filter(pk=alert.hit.read_id).first()
     if read is None:
         raise Refused("the read is no longer retained")
     try:

@@ -125,7 +125,10 @@ def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRespon
         ),
     )
     read = (
-        PlateRead.objects.select_related("camera").filter(pk=alert.hit.read_id).first()
+        PlateRead.objects.visible_to(request.user)
+        .select_related("camera")
+        .filter(pk=alert.hit.read_id)
+        .first()
     )
     return render(
         request,
