@@ -81,6 +81,29 @@ def wait_for(predicate: Callable[[], bool], seconds: float = 20.0) -> bool:
     return False
 
 
+# A trigger that makes every insert into the audit log fail, as a full disk
+# would: for the fail-closed tests (R18). Rolled back with the test.
+BLOCK_AUDIT_SQLITE = [
+    """CREATE TRIGGER audit_block BEFORE INSERT ON audit_accessrecord
+    BEGIN SELECT RAISE(ABORT, 'disk full'); END"""
+]
+BLOCK_AUDIT_PG = [
+    """CREATE FUNCTION audit_block() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'disk full'; END; $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER audit_block BEFORE INSERT ON audit_accessrecord
+       FOR EACH ROW EXECUTE FUNCTION audit_block()""",
+]
+
+
+def block_audit_writes() -> None:
+    from django.db import connection
+
+    blocks = BLOCK_AUDIT_PG if connection.vendor == "postgresql" else BLOCK_AUDIT_SQLITE
+    with connection.cursor() as cursor:
+        for sql in blocks:
+            cursor.execute(sql)
+
+
 SIGN_IN_EVENTS = [Action.LOGIN, Action.LOGOUT, Action.LOGIN_FAILED]
 
 
@@ -191,6 +214,16 @@ class Personas:
 
     def dave_code(self) -> str:
         return totp_code(self.dave)
+
+    def password_step(self, username: str, password: str = PASSWORD) -> Client:
+        """A browser past the notice and the password form (no second factor);
+        the form's answer is kept in `self.last`."""
+        browser = Client()
+        browser.post("/login/", {"acknowledge": "1"})
+        self.last = browser.post(
+            "/login/", {"username": username, "password": password}
+        )
+        return browser
 
     def login(self, user: User) -> Client:
         client = Client(enforce_csrf_checks=False)

@@ -198,13 +198,19 @@ def open_security_review(agency: Agency, rules: Rules, now: datetime) -> Audit |
     return audit
 
 
-@transaction.atomic
-def review(item: AuditItem, auditor: Any, justified: bool, note: str) -> None:
-    audit = Audit.objects.select_for_update().get(pk=item.audit_id)
+def _open_for(audit_id: int, auditor: Any) -> Audit:
+    """The audit, locked, if it is still open and `auditor` is the one assigned."""
+    audit = Audit.objects.select_for_update().get(pk=audit_id)
     if audit.closed:
         raise Refused("this audit is signed off and cannot change")
     if audit.auditor_id != auditor.pk:
-        raise Refused("only the assigned auditor reviews this audit")
+        raise Refused("only the assigned auditor works on this audit")
+    return audit
+
+
+@transaction.atomic
+def review(item: AuditItem, auditor: Any, justified: bool, note: str) -> None:
+    _open_for(item.audit_id, auditor)
     if not justified and not note.strip():
         raise Refused("say why it was not justified")
     item.justified, item.note, item.reviewed_at = (
@@ -217,11 +223,7 @@ def review(item: AuditItem, auditor: Any, justified: bool, note: str) -> None:
 
 @transaction.atomic
 def sign_off(audit: Audit, auditor: Any, findings: str, resolution: str) -> None:
-    locked = Audit.objects.select_for_update().get(pk=audit.pk)
-    if locked.closed:
-        raise Refused("already signed off")
-    if locked.auditor_id != auditor.pk:
-        raise Refused("only the assigned auditor signs this audit off")
+    locked = _open_for(audit.pk, auditor)
     left = locked.items.filter(reviewed_at=None).count()
     if left:
         raise Refused(f"{left} items are not reviewed yet")

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core import checks
 from django.core.management import CommandError, call_command
-from django.test import Client, override_settings
+from django.test import override_settings
 from django.utils import timezone
 
 from platekeeper.accounts import lifecycle
@@ -34,22 +34,14 @@ class ApprovalTestCase(BaseTestCase):
             **extra,
         )
 
-    def sign_in(self, username: str) -> Client:
-        browser = Client()
-        browser.post("/login/", {"acknowledge": "1"})
-        self.last = browser.post(
-            "/login/", {"username": username, "password": PASSWORD}
-        )
-        return browser
-
     @pytest.mark.requirement("R4")
     def test_it_keeps_a_new_account_pending_until_a_supervisor_approves(self) -> None:
         nick = self.create()
-        browser = self.sign_in("nick")
+        browser = self.password_step("nick")
         self.assertNotIn("_auth_user_id", browser.session)
         self.assertContains(self.last, "waiting for a supervisor")
         call_command("account", "approve", "nick", "--by", "alice", stdout=StringIO())
-        self.assertIn("_auth_user_id", self.sign_in("nick").session)
+        self.assertIn("_auth_user_id", self.password_step("nick").session)
         created, approved = AccessRecord.objects.filter(
             action__in=[Action.ACCOUNT_CREATED, Action.ACCOUNT_APPROVED],
             criteria__username="nick",
@@ -126,7 +118,7 @@ class ApprovalTestCase(BaseTestCase):
             security_addendum_on=date(2026, 3, 2),
         )
         call_command("account", "approve", "vic", "--by", "alice", stdout=StringIO())
-        self.sign_in("vic")
+        self.password_step("vic")
         login = AccessRecord.objects.get(action=Action.LOGIN, actor_username="vic")
         self.assertEqual(
             login.actor_agency,

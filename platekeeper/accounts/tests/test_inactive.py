@@ -7,36 +7,29 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import Client
 from django.utils import timezone
 
 from platekeeper.audit.models import AccessRecord, Action
-from platekeeper.test import PASSWORD, BaseTestCase
+from platekeeper.test import BaseTestCase
 
 
 class InactiveAccountsTestCase(BaseTestCase):
-    def sign_in(self, username: str) -> Client:
-        browser = Client()
-        browser.post("/login/", {"acknowledge": "1"})
-        self.last = browser.post(
-            "/login/", {"username": username, "password": PASSWORD}
-        )
-        return browser
-
     @pytest.mark.requirement("R5")
     def test_it_disables_an_account_unused_for_ninety_days(self) -> None:
         start = timezone.now()
         with time_machine.travel(start + timedelta(days=85), tick=False):
-            self.sign_in("dave")  # Dave used the system on day 85; Olivia never did
+            self.password_step(
+                "dave"
+            )  # Dave used the system on day 85; Olivia never did
         with time_machine.travel(start + timedelta(days=91), tick=False):
             out = StringIO()
             call_command("disable_inactive_accounts", stdout=out)
             self.assertIn("olivia", out.getvalue())
             self.assertNotIn("dave", out.getvalue())
-            browser = self.sign_in("olivia")
+            browser = self.password_step("olivia")
             self.assertNotIn("_auth_user_id", browser.session)
             self.assertContains(self.last, "This account is disabled")
-            self.assertIn("_auth_user_id", self.sign_in("dave").session)
+            self.assertIn("_auth_user_id", self.password_step("dave").session)
         self.assertFalse(User.objects.get(username="olivia").is_active)
         entry = AccessRecord.objects.filter(
             action=Action.ACCOUNT_DISABLED, criteria__username="olivia"

@@ -8,20 +8,14 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from platekeeper.audit.models import AccessRecord, Action
-from platekeeper.test import PASSWORD, BaseTestCase, totp_code
+from platekeeper.test import BaseTestCase, totp_code
 
 
 class SecondFactorTestCase(BaseTestCase):
-    def password_step(self, username: str = "dave") -> Client:
-        browser = Client()
-        browser.post("/login/", {"acknowledge": "1"})
-        browser.post("/login/", {"username": username, "password": PASSWORD})
-        return browser
-
     @pytest.mark.requirement("R9")
     def test_it_shows_nothing_to_a_password_only_session(self) -> None:
         self.make_read("7ABC123")
-        browser = self.password_step()
+        browser = self.password_step("dave")
         response = browser.get("/search/")
         self.assertRedirects(
             response, "/login/code/?next=/search/", fetch_redirect_response=False
@@ -34,7 +28,7 @@ class SecondFactorTestCase(BaseTestCase):
         self.assertEqual(self.access_records(action=Action.SEARCH), [])
 
     def test_it_lets_a_verified_session_in(self) -> None:
-        browser = self.password_step()
+        browser = self.password_step("dave")
         response = browser.post(
             "/login/code/?next=/search/", {"code": totp_code(self.dave)}
         )
@@ -44,9 +38,9 @@ class SecondFactorTestCase(BaseTestCase):
     @pytest.mark.requirement("R9")
     def test_it_refuses_a_replayed_code(self) -> None:
         code = totp_code(self.dave)
-        first = self.password_step()
+        first = self.password_step("dave")
         self.assertEqual(first.post("/login/code/", {"code": code}).status_code, 302)
-        second = self.password_step()
+        second = self.password_step("dave")
         response = second.post("/login/code/", {"code": code})
         self.assertContains(response, "already used", status_code=400)
         self.assertEqual(second.get("/search/").status_code, 302)
@@ -57,7 +51,7 @@ class SecondFactorTestCase(BaseTestCase):
         )
 
     def test_it_refuses_a_wrong_code_and_records_it(self) -> None:
-        browser = self.password_step()
+        browser = self.password_step("dave")
         good = totp_code(self.dave)
         wrong = f"{(int(good) + 1) % 1_000_000:06d}"
         response = browser.post("/login/code/", {"code": wrong})
@@ -67,7 +61,7 @@ class SecondFactorTestCase(BaseTestCase):
     @pytest.mark.requirement("R9")
     def test_it_enrolls_an_authenticator_at_first_sign_in(self) -> None:
         TOTPDevice.objects.filter(user=self.dave).delete()
-        browser = self.password_step()
+        browser = self.password_step("dave")
         response = browser.get("/search/")
         self.assertRedirects(
             response, "/login/enroll/?next=/search/", fetch_redirect_response=False
@@ -96,7 +90,7 @@ class SecondFactorTestCase(BaseTestCase):
             self.assertRedirects(response, "/login/", fetch_redirect_response=False)
 
     def test_it_does_not_enroll_a_second_authenticator_over_the_first(self) -> None:
-        browser = self.password_step()
+        browser = self.password_step("dave")
         response = browser.get("/login/enroll/")
         self.assertRedirects(
             response, "/login/code/?next=/", fetch_redirect_response=False

@@ -15,6 +15,16 @@ from platekeeper.test import BaseTestCase
 SEARCH = {"plate": "7ABC123", "purpose": "stolen_vehicle", "case_number": "HPD-26-0900"}
 
 
+def dave_this_hour() -> dict[str, str]:
+    """The breach form for Dave, an hour either side of now (local, as typed)."""
+    now = timezone.localtime()
+    return {
+        "user": "dave",
+        "start": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "end": (now + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+    }
+
+
 class AuditBrowserTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
@@ -89,15 +99,7 @@ class AuditBrowserTestCase(BaseTestCase):
         self.login(self.olivia).post(
             "/search/", SEARCH
         )  # someone else's access: not in it
-        window = {
-            "user": "dave",
-            "start": timezone.localtime(timezone.now() - timedelta(hours=1)).strftime(
-                "%Y-%m-%dT%H:%M"
-            ),
-            "end": timezone.localtime(timezone.now() + timedelta(hours=1)).strftime(
-                "%Y-%m-%dT%H:%M"
-            ),
-        }
+        window = dave_this_hour()
         page = self.login(self.uma).get("/audit/breach/", window)
         report = page.context["report"]
         self.assertEqual(
@@ -122,15 +124,7 @@ class AuditBrowserTestCase(BaseTestCase):
         self.assertEqual(
             self.login(ivy).get(f"/audit/{self.search.code}/").status_code, 404
         )
-        window = {
-            "user": "dave",
-            "start": timezone.localtime(timezone.now() - timedelta(hours=1)).strftime(
-                "%Y-%m-%dT%H:%M"
-            ),
-            "end": timezone.localtime(timezone.now() + timedelta(hours=1)).strftime(
-                "%Y-%m-%dT%H:%M"
-            ),
-        }
+        window = dave_this_hour()
         self.assertEqual(
             self.login(ivy).get("/audit/breach/", window).context["report"].rows, []
         )

@@ -241,26 +241,14 @@ class AuditOutageTestCase(HotListWorld, BaseTestCase):
     def test_it_still_alerts_but_keeps_the_details_closed_while_the_log_is_down(
         self,
     ) -> None:
-        from django.db import connection
-
         from platekeeper.audit import outage
-        from platekeeper.search.tests.test_search import (
-            BLOCK_AUDIT_PG,
-            BLOCK_AUDIT_SQLITE,
-        )
+        from platekeeper.test import block_audit_writes
 
         outage.reset()
         self.make_lists()
         self.entry(self.svs, "7ABC123")
         officer = self.login(self.olivia)
-        with connection.cursor() as cursor:
-            blocks = (
-                BLOCK_AUDIT_PG
-                if connection.vendor == "postgresql"
-                else [BLOCK_AUDIT_SQLITE]
-            )
-            for sql in blocks:
-                cursor.execute(sql)
+        block_audit_writes()
         self.post_read("7ABC123")  # officer safety first: the alert is made
         alert = Alert.objects.get()
         self.assertContains(officer.get("/alerts/"), "7ABC123")

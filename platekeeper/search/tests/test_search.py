@@ -4,11 +4,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from platekeeper.audit.models import AccessRecord, Action
-from platekeeper.test import BaseTestCase, data_access
+from platekeeper.test import BaseTestCase, block_audit_writes, data_access
 
 GOOD = {
     "plate": "7abc-123",
@@ -16,15 +15,6 @@ GOOD = {
     "case_number": "HPD-24-0042",
     "justification": "vehicle reported stolen from 120th St",
 }
-
-BLOCK_AUDIT_SQLITE = """CREATE TRIGGER audit_block BEFORE INSERT ON audit_accessrecord
-    BEGIN SELECT RAISE(ABORT, 'disk full'); END"""
-BLOCK_AUDIT_PG = [
-    """CREATE FUNCTION audit_block() RETURNS trigger AS $$
-       BEGIN RAISE EXCEPTION 'disk full'; END; $$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER audit_block BEFORE INSERT ON audit_accessrecord
-       FOR EACH ROW EXECUTE FUNCTION audit_block()""",
-]
 
 
 class SearchTestCase(BaseTestCase):
@@ -137,13 +127,7 @@ class SearchTestCase(BaseTestCase):
         self,
     ) -> None:
         client = self.login(self.dave)  # signed in before the audit log fails
-        with connection.cursor() as cursor:
-            for sql in (
-                BLOCK_AUDIT_PG
-                if connection.vendor == "postgresql"
-                else [BLOCK_AUDIT_SQLITE]
-            ):
-                cursor.execute(sql)
+        block_audit_writes()
         r = client.post("/search/", GOOD)
         self.assertEqual(r.status_code, 503)
         self.assertNotContains(r, 'table class="reads"', status_code=503)
@@ -158,13 +142,7 @@ class SearchTestCase(BaseTestCase):
 
         outage.reset()
         client = self.login(self.dave)
-        with connection.cursor() as cursor:
-            for sql in (
-                BLOCK_AUDIT_PG
-                if connection.vendor == "postgresql"
-                else [BLOCK_AUDIT_SQLITE]
-            ):
-                cursor.execute(sql)
+        block_audit_writes()
         with override_settings(
             SECURITY_EMAIL_TO=["oncall@hawthorne.example"],
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
