@@ -2,7 +2,7 @@
 
 A batch is stored in one short transaction: distinct plates are looked up (or
 added) in bulk, already-received events are skipped, reads and their receipts
-are inserted in bulk. Validation happens before, per item, so one bad item
+are inserted in bulk, with the read's other OCR candidates. Validation happens before, per item, so one bad item
 never costs the others. Per-frame formats go through `merging` instead, which
 folds the many messages of one passing vehicle into one read.
 """
@@ -10,15 +10,22 @@ folds the many messages of one passing vehicle into one read.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from platekeeper.lib import plates
 from platekeeper.reads import blobs, sql
-from platekeeper.reads.models import Camera, IngestReceipt, Plate, PlateRead
+from platekeeper.reads.models import (
+    Camera,
+    IngestReceipt,
+    Plate,
+    PlateRead,
+    ReadCandidate,
+)
 from platekeeper.reads.specs import ReadSpec, decode_image
 
 
@@ -115,6 +122,7 @@ READ_COLUMNS = [
     "details",
 ]
 RECEIPT_COLUMNS = ["camera", "event_id", "read_id", "received_at"]
+CANDIDATE_COLUMNS = ["read_id", "plate", "captured_at"]
 # A camera's last-seen time is for its health display: writing it on every
 # batch would cost a row update per request for no one's benefit.
 LAST_SEEN_EVERY = timedelta(seconds=30)
@@ -166,7 +174,15 @@ def insert_reads(
     received_at: datetime,
 ) -> list[int]:
     """Insert new reads and their receipts (inside the caller's transaction)."""
-    ids = plate_ids({item.spec.normalized_plate for item in items})
+    others = {
+        item.index: other_plates(
+            (c.plate for c in item.spec.candidates), item.spec.normalized_plate
+        )
+        for item in items
+    }
+    ids = plate_ids(
+        {item.spec.normalized_plate for item in items}.union(*others.values())
+    )
     rows = [
         _read_row(
             item.spec,
@@ -186,7 +202,20 @@ def insert_reads(
         for item, read_id in zip(items, read_ids, strict=True)
     ]
     sql.insert(IngestReceipt, RECEIPT_COLUMNS, receipts)
+    candidates = [
+        [read_id, ids[text], item.spec.captured_at]
+        for item, read_id in zip(items, read_ids, strict=True)
+        for text in others[item.index]
+    ]
+    sql.insert(ReadCandidate, CANDIDATE_COLUMNS, candidates)
     return read_ids
+
+
+def other_plates(candidates: Iterable[str], chosen: str) -> set[str]:
+    """A read's OCR candidates as plates, without the plate it was read as
+    (a candidate with nothing plate-like in it is left out)."""
+    texts = {plates.normalize(c) for c in candidates} - {chosen}
+    return {t for t in texts if 0 < len(t) <= plates.MAX_PLATE_LENGTH}
 
 
 def note_seen(camera: Camera, now: datetime) -> None:

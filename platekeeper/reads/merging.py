@@ -18,15 +18,17 @@ from django.utils import timezone
 from platekeeper.lib import plates
 from platekeeper.reads import sql
 from platekeeper.reads.ingest import (
+    CANDIDATE_COLUMNS,
     RECEIPT_COLUMNS,
     Item,
     ItemResult,
     insert_reads,
     note_seen,
+    other_plates,
     plate_ids,
     store_images,
 )
-from platekeeper.reads.models import Camera, IngestReceipt, PlateRead
+from platekeeper.reads.models import Camera, IngestReceipt, PlateRead, ReadCandidate
 
 
 def window() -> timedelta:
@@ -91,7 +93,15 @@ def _improve(read_id: int, item: Item, images: tuple[str, str]) -> bool:
     """Make the read the best of what was seen; return whether it changed."""
     row = (
         PlateRead.objects.filter(pk=read_id)
-        .values("confidence", "candidates", "plate_image", "overview_image", "state")
+        .values(
+            "plate_text",
+            "confidence",
+            "candidates",
+            "plate_image",
+            "overview_image",
+            "state",
+            "captured_at",
+        )
         .first()
     )
     if row is None:  # purged since its receipt was written
@@ -106,7 +116,9 @@ def _improve(read_id: int, item: Item, images: tuple[str, str]) -> bool:
             "plate_text": spec.plate,
             "confidence": spec.confidence,
         }
-        changes["candidates"] = _merged_candidates(read["candidates"], item)
+        # The reading it replaces stays findable as one of its candidates.
+        before = {"plate": read["plate_text"], "confidence": read["confidence"]}
+        changes["candidates"] = _merged_candidates([*read["candidates"], before], item)
         changes |= {
             k: v
             for k, v in zip(("plate_image", "overview_image"), images, strict=True)
@@ -125,7 +137,23 @@ def _improve(read_id: int, item: Item, images: tuple[str, str]) -> bool:
         }
     if changes:
         PlateRead.objects.filter(pk=read_id).update(**changes)
+    if "candidates" in changes:
+        _index_candidates(read_id, spec.normalized_plate, changes, read["captured_at"])
     return bool(changes)
+
+
+def _index_candidates(
+    read_id: int, plate: str, changes: dict[str, Any], captured_at: datetime
+) -> None:
+    """The read's candidate rows, rewritten for its new plate and candidates."""
+    texts = other_plates((str(c["plate"]) for c in changes["candidates"]), plate)
+    ids = plate_ids(texts)
+    ReadCandidate.objects.filter(read_id=read_id).delete()
+    sql.insert(
+        ReadCandidate,
+        CANDIDATE_COLUMNS,
+        [[read_id, ids[t], captured_at] for t in sorted(texts)],
+    )
 
 
 def _merged_candidates(

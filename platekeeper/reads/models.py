@@ -167,6 +167,27 @@ class PlateRead(models.Model):
         return f"{self.plate_text} at {self.captured_at:%Y-%m-%d %H:%M}"
 
 
+class ReadCandidate(models.Model):
+    """Another plate the recognizer thought a read might be (one of its OCR
+    candidates other than the plate it chose), so that an investigator can find
+    the read by any of them: a probe of this table, never a scan of the reads'
+    JSON."""
+
+    read_id = models.BigIntegerField(db_index=True)  # no FK: see PlateRead's docstring
+    plate = models.ForeignKey(Plate, models.PROTECT, db_index=False)
+    # The read's capture time, so a candidate search keeps to a time window.
+    captured_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # Consumer: the "any OCR candidate" plate search.
+            models.Index(fields=["plate", "captured_at"], name="candidate_plate_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"read {self.read_id} may be plate {self.plate_id}"
+
+
 class IngestReceipt(models.Model):
     """That a camera's event was stored, so a re-sent event is not stored twice."""
 

@@ -8,30 +8,37 @@
   range, or its suffix on the reversed plate; a fragment (`*ABC*`) or a pattern
   with no literal end is a LIKE over the distinct plates (millions, not the
   hundreds of millions of reads; docs/decisions/0010 says why no trigram index).
+- any OCR candidate: the exact plate, or a read whose recognizer also offered
+  it (the candidate table written at ingest, probed by plate).
 
-Each returns a queryset of plate ids for `plate_id IN (subquery)`.
+Each returns a queryset of plate ids for `plate_id IN (subquery)`; an OCR
+candidate search adds the candidates' read ids (`read_filter`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from platekeeper.lib import plates
 from platekeeper.lib.plates import Pattern
-from platekeeper.reads.models import Plate
+from platekeeper.reads.models import Plate, ReadCandidate
 
 EXACT = "exact"
 PARTIAL = "partial"
 MISREAD = "misread"
 ONE_OFF = "one_off"
+CANDIDATE = "candidate"
 MODES = {
     EXACT: "Exact plate",
     PARTIAL: "Partial plate (? one character, * any run)",
     MISREAD: "Misread-tolerant (8/B, 0/O, 1/I, …)",
     ONE_OFF: "One character off (changed, missing or extra)",
+    CANDIDATE: "Exact plate or any OCR candidate of a read",
 }
+# What a read found through one of its OCR candidates matched.
+BY_CANDIDATE = "OCR candidate"
 # Past the last character a plate can hold: the top of a prefix range.
 TOP = "\U0010ffff"
 
@@ -54,6 +61,16 @@ def plate_ids(text: str, mode: str) -> QuerySet[Plate, Any]:
     return found.values("id")
 
 
+def read_filter(mode: str, plate_ids_: Any) -> Q:
+    """Reads of the matched plates; for an OCR candidate search, also the reads
+    that offered the plate as a candidate."""
+    by_plate = Q(plate_id__in=plate_ids_)
+    if mode != CANDIDATE:
+        return by_plate
+    offered = ReadCandidate.objects.filter(plate_id__in=plate_ids_).values("read_id")
+    return by_plate | Q(id__in=offered)
+
+
 def _pattern(pattern: Pattern) -> QuerySet[Plate]:
     like = Plate.objects.filter(plate__like=pattern.sql_like)
     if pattern.prefix:
@@ -67,4 +84,6 @@ def rule_of(query: str, mode: str, plate: str) -> str:
     """Which rule a result matched, as the results table says it."""
     if mode != PARTIAL and plates.normalize(query) == plate:
         return MODES[EXACT]
+    if mode == CANDIDATE:
+        return BY_CANDIDATE
     return MODES[mode]

@@ -58,7 +58,7 @@ def filtered(
             if materialize
             else criteria.plate_ids(data["plate"], data["match"])
         )
-        reads = reads.filter(plate_id__in=plates_)
+        reads = reads.filter(criteria.read_filter(data["match"], plates_))
     if data.get("start"):
         reads = reads.filter(captured_at__gte=data["start"])
     if data.get("end"):

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from platekeeper.reads.models import Camera, PlateRead
+from platekeeper.lib import plates
+from platekeeper.reads.models import Camera, PlateRead, ReadCandidate
 from platekeeper.reads.tests.samples import sample
 from platekeeper.test import JPEG_BYTES, BaseTestCase
 
@@ -307,6 +308,17 @@ class FrigateAndCodeProjectTestCase(AdapterTestCase):
         [read] = self.stored()
         self.assertRead(read, plate="123ABC", confidence=0.95)
         self.assertEqual(read.candidates[0], {"plate": "123ABC", "confidence": 0.95})
+        # The other candidates stay findable; the chosen plate is not a candidate.
+        offered = set(
+            ReadCandidate.objects.filter(read_id=read.id).values_list(
+                "plate__plate", flat=True
+            )
+        )
+        self.assertEqual(
+            offered, {plates.normalize(str(c["plate"])) for c in read.candidates[1:]}
+        )
+        self.assertIn("ABC12345", offered)  # the first event's reading
+        self.assertNotIn("123ABC", offered)
 
     def test_it_takes_a_codeproject_response(self) -> None:
         self.post("codeproject", sample("codeproject_ai_alpr_response"))

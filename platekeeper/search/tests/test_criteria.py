@@ -77,6 +77,42 @@ class CriteriaTestCase(BaseTestCase):
             with self.subTest(plate=plate, match=match):
                 self.assertEqual(self.ids(plate=plate, match=match), expected)
 
+    @pytest.mark.requirement("R13")
+    def test_it_finds_a_read_by_any_of_its_ocr_candidates(self) -> None:
+        response = self.client.post(
+            "/api/v1/reads",
+            {
+                "event_id": "cand-1",
+                "plate": "8XYZ111",
+                "confidence": 0.71,
+                "captured_at": (timezone.now() - timedelta(minutes=5)).isoformat(),
+                "candidates": [
+                    {"plate": "8XYZ111", "confidence": 0.71},
+                    {"plate": "8-xyz-11l", "confidence": 0.52},
+                    {"plate": "7ABC123", "confidence": 0.40},
+                ],
+            },
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {self.camera_key}",
+        )
+        [stored] = response.json()["items"]
+        offered = stored["read_id"]
+        self.assertEqual(
+            self.ids(plate="7ABC123", match="candidate"), {self.exact.id, offered}
+        )
+        self.assertEqual(self.ids(plate="8XYZ11L", match="candidate"), {offered})
+        self.assertEqual(self.ids(plate="8XYZ11L", match="exact"), set())
+        self.assertEqual(self.ids(self.otto, plate="7ABC123", match="candidate"), set())
+        rules = {
+            read.id: rule
+            for read, rule in self.login(self.dave)
+            .post("/search/", {**WHY, "plate": "7ABC123", "match": "candidate"})
+            .context["rows"]
+        }
+        self.assertEqual(
+            rules, {self.exact.id: "Exact plate", offered: "OCR candidate"}
+        )
+
     def test_it_says_which_rule_each_result_matched(self) -> None:
         response = self.login(self.dave).post(
             "/search/", {**WHY, "plate": "7ABC123", "match": "misread"}

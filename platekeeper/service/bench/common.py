@@ -90,11 +90,18 @@ def _plate_ids(cursor: Any, texts: set[str]) -> dict[str, int]:
 def plain_insert(
     batch: list[SimRead], cameras: dict[str, Camera], now: datetime
 ) -> None:
-    """The same rows as ingest stores, by executemany in one transaction, no ORM."""
+    """The same rows as ingest stores (reads, receipts, OCR candidates), by
+    executemany in one transaction, no ORM."""
     when = connection.ops.adapt_datetimefield_value
     received = when(now)
     with transaction.atomic(), connection.cursor() as cursor:
-        ids = _plate_ids(cursor, {plates.normalize(r.plate) for r in batch})
+        others = [
+            {plates.normalize(p) for p, _ in r.candidates} - {plates.normalize(r.plate)}
+            for r in batch
+        ]
+        ids = _plate_ids(
+            cursor, {plates.normalize(r.plate) for r in batch}.union(*others)
+        )
         read_rows = [
             (
                 ids[plates.normalize(r.plate)],
@@ -138,6 +145,15 @@ def plain_insert(
             [
                 (cameras[r.camera].id, r.event_id, first_id + i, received)
                 for i, r in enumerate(batch)
+            ],
+        )
+        cursor.executemany(
+            "INSERT INTO reads_readcandidate (read_id, plate_id, captured_at) "
+            "VALUES (%s, %s, %s)",
+            [
+                (first_id + i, ids[text], when(r.captured_at))
+                for i, r in enumerate(batch)
+                for text in others[i]
             ],
         )
 

@@ -90,6 +90,7 @@ def _kinds(plates_: list[str]) -> dict[str, list[dict[str, str]]]:
             {"plate": _scattered(p), "match": "partial"} for p in plates_ if len(p) >= 5
         ],
         "one_off": [{"plate": p, "match": "one_off"} for p in plates_],
+        "candidate": [{"plate": p, "match": "candidate"} for p in plates_],
     }
 
 
