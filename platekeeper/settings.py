@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "platekeeper.reads",
     "platekeeper.search",
     "platekeeper.hotlists",
+    "platekeeper.retention",
     "platekeeper.service",
 ]
 

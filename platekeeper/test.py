@@ -308,7 +308,8 @@ class LiveTestCase(Personas, TransactionTestCase):
         self.make_world()
 
     def _fixture_teardown(self) -> None:
-        # The flush empties every table, the append-only audit log too: the one
-        # place where its triggers are lifted, and only for the flush.
-        with triggers.lifted():
+        # The flush empties every table, the append-only audit log and reads
+        # within their retention too: the one place where those triggers are
+        # lifted, and only for the flush.
+        with triggers.lifted(), guard.lifted():
             super()._fixture_teardown()  # type: ignore[misc]

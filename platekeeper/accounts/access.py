@@ -52,3 +52,13 @@ def capabilities(
 ) -> frozenset[Capability]:
     """What the user may do under `rules` now; nothing without a profile or a Policy."""
     return gate(user, rules).capabilities
+
+
+def holders(agency: Any, capability: Capability, rules: Rules) -> list[Any]:
+    """The agency's active users who may do `capability` now (whom to tell)."""
+    from django.contrib.auth.models import User
+
+    users = User.objects.filter(profile__agency=agency, is_active=True).select_related(
+        "profile"
+    )
+    return [u for u in users if capability in capabilities(u, rules)]

@@ -14,13 +14,12 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from platekeeper.accounts.access import capabilities
+from platekeeper.accounts.access import holders
 from platekeeper.accounts.models import Agency
 from platekeeper.audit import flags
 from platekeeper.audit.models import AccessRecord, Action, Audit, AuditItem, Outcome
@@ -49,16 +48,9 @@ class Refused(ValueError):
     pass
 
 
-def _holders(agency: Agency, capability: Capability, rules: Rules) -> list[Any]:
-    users = User.objects.filter(profile__agency=agency, is_active=True).select_related(
-        "profile"
-    )
-    return [u for u in users if capability in capabilities(u, rules)]
-
-
 def _auditor(agency: Agency, rules: Rules) -> Any | None:
     """The agency's auditor with the fewest open audits."""
-    auditors = _holders(agency, Capability.REVIEW_AUDIT, rules)
+    auditors = holders(agency, Capability.REVIEW_AUDIT, rules)
     if not auditors:
         return None
     open_counts = dict(
@@ -249,7 +241,7 @@ def escalate_overdue(rules: Rules, now: datetime) -> list[Audit]:
     for audit in Audit.objects.filter(
         signed_off_at=None, escalated_at=None, due_at__lt=now
     ).select_related("agency", "auditor"):
-        commanders = _holders(audit.agency, Capability.APPROVE_SHARING, rules)
+        commanders = holders(audit.agency, Capability.APPROVE_SHARING, rules)
         addresses = [u.email for u in commanders if u.email]
         if addresses:
             send_mail(

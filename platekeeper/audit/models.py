@@ -74,6 +74,13 @@ class Action(models.TextChoices):
     AUDIT_SIGNED = "audit_signed", "Audit signed off"
     AUDIT_ESCALATED = "audit_escalated", "Overdue audit escalated"
     FLAG_RAISED = "flag_raised", "Monitoring flag raised"
+    PURGE = "purge", "Expired data purged"
+    HOLD_PLACED = "hold_placed", "Legal hold placed"
+    HOLD_APPROVED = "hold_approved", "Legal hold approved"
+    HOLD_RELEASED = "hold_released", "Legal hold released"
+    HOLD_ESCALATED = "hold_escalated", "Legal hold past its review date escalated"
+    EVIDENCE_PACKAGE = "evidence_package", "Evidence package made"
+    RETENTION_REVIEWED = "retention_reviewed", "Retention reviewed"
 
 
 class Outcome(models.TextChoices):

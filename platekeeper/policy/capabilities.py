@@ -16,7 +16,8 @@ class Capability(StrEnum):
     MANAGE_HOTLISTS = "manage_hotlists"
     MANAGE_ACCOUNTS = "manage_accounts"
     REVIEW_AUDIT = "review_audit"
-    MANAGE_RETENTION = "manage_retention"
+    MANAGE_RETENTION = "manage_retention"  # approve and release holds, review retention
+    HOLD_EVIDENCE = "hold_evidence"  # place legal holds and make evidence packages
     APPROVE_SHARING = "approve_sharing"
     PUBLISH_POLICY = "publish_policy"
 

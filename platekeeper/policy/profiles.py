@@ -55,14 +55,23 @@ CALIFORNIA = {
         {"title": "Dispatcher", "capabilities": [C.HANDLE_ALERTS]},
         {
             "title": "Detective",
-            "capabilities": [C.SEARCH_FULL, C.CANVASS, C.EXPORT, C.HANDLE_ALERTS],
+            "capabilities": [
+                C.SEARCH_FULL,
+                C.CANVASS,
+                C.EXPORT,
+                C.HANDLE_ALERTS,
+                C.HOLD_EVIDENCE,
+            ],
         },
         {
             "title": "ALPR Administrator",
             "capabilities": [C.MANAGE_CAMERAS, C.MANAGE_HOTLISTS, C.MANAGE_ACCOUNTS],
         },
         {"title": "Auditor", "capabilities": [C.REVIEW_AUDIT]},
-        {"title": "Custodian of Records", "capabilities": [C.MANAGE_RETENTION]},
+        {
+            "title": "Custodian of Records",
+            "capabilities": [C.MANAGE_RETENTION, C.HOLD_EVIDENCE],
+        },
         {
             "title": "Administrative Division Commander",
             "capabilities": [C.APPROVE_SHARING, C.PUBLISH_POLICY],
@@ -125,7 +134,18 @@ CALIFORNIA = {
     },
 }
 
-PROFILES = {"california": CALIFORNIA}
+# RSA 261:75-b VIII: a read that is not a hit is purged within three minutes;
+# the rest of the Hawthorne rules stand until the department writes its own.
+NEW_HAMPSHIRE = {
+    **CALIFORNIA,
+    "jurisdiction": "New Hampshire (RSA 261:75-b)",
+    "retention": {
+        **CALIFORNIA["retention"],  # type: ignore[dict-item]
+        DataClass.READS: {"minimum": timedelta(minutes=3)},
+    },
+}
+
+PROFILES = {"california": CALIFORNIA, "new_hampshire": NEW_HAMPSHIRE}
 
 
 def rules_for(profile: str) -> Rules:

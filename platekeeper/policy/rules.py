@@ -185,6 +185,10 @@ class Rules(Rule):
     sessions: Sessions = Field(default_factory=Sessions)
     hot_lists: HotListRules = Field(default_factory=HotListRules)
     audits: AuditRules = Field(default_factory=AuditRules)
+    # Gov. Code 34090.6: the council resolution and the city attorney's written
+    # consent that authorize destroying records after their retention. While
+    # empty the purge still runs, and the dashboard and policy page say so.
+    destruction_authority: Annotated[str, Field(max_length=500)] = ""
 
     @field_validator("purposes")
     @classmethod
@@ -217,6 +221,12 @@ class Rules(Rule):
                     "(CJIS AU-11; Policy 427 for sharing records): a Policy cannot lower that"
                 )
         return value
+
+    def purge_every(self) -> timedelta:
+        """How often the purge runs: a third of the shortest retention in force,
+        from every minute (New Hampshire's 3 minutes) to daily."""
+        shortest = min(r.minimum for r in self.retention.values())
+        return min(timedelta(days=1), max(timedelta(minutes=1), shortest / 3))
 
     def courses(self) -> dict[str, Training]:
         """Every course a training record may name: training and certifications."""

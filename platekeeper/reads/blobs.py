@@ -30,6 +30,10 @@ def check_image(data: bytes) -> None:
         raise NotAnImage("an image must be JPEG or PNG")
 
 
+def extension(data: bytes) -> str:
+    return ".png" if data.startswith(PNG) else ".jpg"
+
+
 def put(data: bytes) -> str:
     """Store bytes durably (write, fsync, rename) and return their digest."""
     digest = hashlib.sha256(data).hexdigest()
@@ -55,3 +59,12 @@ def get(digest: str) -> bytes | None:
         return _path(digest).read_bytes()
     except (FileNotFoundError, ValueError):
         return None
+
+
+def delete(digest: str) -> bool:
+    """Remove an image (the purge, once no read shows it); whether it was there."""
+    try:
+        _path(digest).unlink()
+    except (FileNotFoundError, ValueError):
+        return False
+    return True

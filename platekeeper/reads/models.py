@@ -161,6 +161,18 @@ class PlateRead(models.Model):
             models.Index(fields=["camera", "captured_at"], name="read_camera_time"),
             # Consumer: the purge ("reads captured before the retention cut-off").
             models.Index(fields=["captured_at"], name="read_time"),
+            # Consumer: the purge ("does another read still show this image?").
+            # Partial: most reads of most formats carry no image.
+            models.Index(
+                fields=["plate_image"],
+                name="read_plate_image",
+                condition=~models.Q(plate_image=""),
+            ),
+            models.Index(
+                fields=["overview_image"],
+                name="read_overview_image",
+                condition=~models.Q(overview_image=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -201,6 +213,10 @@ class IngestReceipt(models.Model):
             models.UniqueConstraint(
                 fields=["camera", "event_id"], name="receipt_per_event"
             )
+        ]
+        indexes = [
+            # Consumer: the purge ("receipts older than the reads' retention").
+            models.Index(fields=["received_at"], name="receipt_time"),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import shlex
 import socket
 import traceback
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ JOBS: list[JobSpec] = [
     JobSpec("disable inactive accounts", "disable_inactive_accounts", DAY),
     JobSpec("refresh hot lists from their folder", "refresh_hotlists", 300),
     JobSpec("announce waiting alerts", "notify_alerts", 60),
+    # Every minute; the command itself runs at the cadence the Policy sets.
+    JobSpec("purge expired data", "purge --if-due", 60),
+    JobSpec("escalate holds and open retention reviews", "retention_tasks", DAY),
 ]
 
 
@@ -85,7 +89,7 @@ def claim(job: Job) -> JobRun | None:
 def execute(run: JobRun) -> None:
     out = io.StringIO()
     try:
-        call_command(run.job.command, stdout=out, stderr=out)
+        call_command(*shlex.split(run.job.command), stdout=out, stderr=out)
         status = JobRun.Status.OK
     except BaseException as exc:  # a failing job must not stop the scheduler
         if isinstance(exc, KeyboardInterrupt):
