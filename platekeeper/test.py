@@ -34,6 +34,7 @@ from platekeeper.lib import plates
 from platekeeper.policy.actions import publish_profile
 from platekeeper.policy.profiles import rules_for
 from platekeeper.reads.models import Camera, Plate, PlateRead
+from platekeeper.retention import guard
 
 PASSWORD = "correct horse battery staple"
 # ../shared beside the repository (CI lays a copy there too).

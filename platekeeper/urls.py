@@ -42,4 +42,5 @@ urlpatterns = [
     path("", include("platekeeper.search.urls")),
     path("", include("platekeeper.hotlists.urls")),
     path("", include("platekeeper.audit.urls")),
+    path("", include("platekeeper.retention.urls")),
 ]

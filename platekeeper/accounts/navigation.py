@@ -21,6 +21,8 @@ PAGES = [
     ("Audits", "audit-audits", {C.REVIEW_AUDIT}),
     ("Account review", "accounts-review", {C.REVIEW_AUDIT}),
     ("Held searches", "search-holds", {C.APPROVE_SHARING}),
+    ("Legal holds", "retention-holds", {C.HOLD_EVIDENCE, C.MANAGE_RETENTION}),
+    ("Retention", "retention-status", {C.MANAGE_RETENTION, C.PUBLISH_POLICY}),
 ]
 
 
@@ -31,5 +33,9 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     found = rules_of(request)
     caps = capabilities(user, found[1] if found else None)
     return {
-        "nav": [(label, reverse(name)) for label, name, needs in PAGES if caps & needs]
+        "nav": [(label, reverse(name)) for label, name, needs in PAGES if caps & needs],
+        # Gov. Code 34090.6: a standing warning until the Policy names it.
+        "no_destruction_authority": bool(
+            found and caps and not found[1].destruction_authority
+        ),
     }

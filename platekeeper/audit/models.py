@@ -76,6 +76,7 @@ class Action(models.TextChoices):
     FLAG_RAISED = "flag_raised", "Monitoring flag raised"
     PURGE = "purge", "Expired data purged"
     HOLD_PLACED = "hold_placed", "Legal hold placed"
+    HOLD_VIEWED = "hold_viewed", "Legal hold opened"
     HOLD_APPROVED = "hold_approved", "Legal hold approved"
     HOLD_RELEASED = "hold_released", "Legal hold released"
     HOLD_ESCALATED = "hold_escalated", "Legal hold past its review date escalated"

@@ -148,6 +148,7 @@ def alert_detail(request: AuthenticatedHttpRequest, alert_id: int) -> HttpRespon
             "enforcements": Alert.Enforcement.choices,
             "results": Alert.Result.choices,
             "stale": alert.hot_list.is_stale(timezone.now()),
+            "may_hold": Capability.HOLD_EVIDENCE in capabilities(request.user, rules),
             "map_tiles": settings.MAP_TILES,
             "map_attribution": settings.MAP_ATTRIBUTION,
         },

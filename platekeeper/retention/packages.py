@@ -77,7 +77,7 @@ def _records(hold: Hold) -> bytes:
     return json.dumps(
         [
             {
-                "code": r.code,
+                "code": str(r.code),
                 "at": r.at.isoformat(),
                 "user": r.actor_username,
                 "agency": r.actor_agency,

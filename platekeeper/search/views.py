@@ -26,6 +26,14 @@ from platekeeper.search import canvass, criteria, run
 CONTEXT_LIFETIME = timedelta(hours=1)
 
 
+def _may(user: Any) -> dict[str, bool]:
+    caps = capabilities(user, _rules())
+    return {
+        "may_export": Capability.EXPORT in caps,
+        "may_hold": Capability.HOLD_EVIDENCE in caps,
+    }
+
+
 @login_required
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The plate search: a purpose from the Policy first, the access recorded before results."""
@@ -73,7 +81,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "access": done.access,
             "purpose": done.purpose,
             "policy_version": done.policy_version,
-            "may_export": Capability.EXPORT in capabilities(request.user, _rules()),
+            **_may(request.user),
             "hidden": hidden_fields(done.form),
             **_map(request.user),
         },

@@ -118,7 +118,9 @@ class NavigationTestCase(BaseTestCase):
             ]
 
         self.assertEqual(pages(self.olivia), ["Alerts", "Search"])
-        self.assertEqual(pages(self.dave), ["Alerts", "Search", "Canvass"])
+        self.assertEqual(
+            pages(self.dave), ["Alerts", "Search", "Canvass", "Legal holds"]
+        )
         self.assertEqual(pages(self.alice), ["Alerts", "Cameras", "Terminals"])
         self.assertEqual(pages(self.uma), ["Audit log", "Audits", "Account review"])
         self.assertEqual(pages(self.tom), [])
