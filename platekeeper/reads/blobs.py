@@ -34,8 +34,9 @@ def extension(data: bytes) -> str:
     return ".png" if data.startswith(PNG) else ".jpg"
 
 
-def put(data: bytes) -> str:
-    """Store bytes durably (write, fsync, rename) and return their digest."""
+def put(data: bytes, durable: bool = True) -> str:
+    """Store bytes (write, fsync, rename) and return their digest; `durable`
+    off skips the fsync (the benchmark's bulk fill only)."""
     digest = hashlib.sha256(data).hexdigest()
     path = _path(digest)
     if path.exists():
@@ -46,7 +47,8 @@ def put(data: bytes) -> str:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

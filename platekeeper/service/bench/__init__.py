@@ -9,6 +9,7 @@ from platekeeper.service.bench.common import database_figures, free_port, prefil
 from platekeeper.service.bench.hotlists import hotlists_group
 from platekeeper.service.bench.imports import import_group
 from platekeeper.service.bench.ingest import ingest_group
+from platekeeper.service.bench.retention import retention_group
 from platekeeper.service.bench.search import search_group
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "import_group",
     "ingest_group",
     "prefill",
+    "retention_group",
     "search_group",
 ]

@@ -63,6 +63,12 @@ class Command(BaseCommand):
             help="entries in the matcher the hotlists group measures",
         )
         parser.add_argument(
+            "--purge-reads",
+            type=int,
+            default=1_000_000,
+            help="expired reads (each with an image) the retention group purges",
+        )
+        parser.add_argument(
             "--import-rows",
             type=int,
             default=1_000_000,
