@@ -47,6 +47,20 @@ def gate(user: Any, rules: Rules | None) -> Gate:
     return Gate(training.allowed(titled, lacking), titled, tuple(lacking))
 
 
+def gate_of(request: HttpRequest) -> Gate:
+    """The user's gate under the Policy in force, worked out once per request
+    (the page's guard, the view and the header all ask)."""
+    if not hasattr(request, "alpr_gate"):
+        from platekeeper.policy.models import rules_of
+
+        found = rules_of(request)
+        request.alpr_gate = gate(  # type: ignore[attr-defined]
+            getattr(request, "user", None), found[1] if found else None
+        )
+    found_gate: Gate = request.alpr_gate  # type: ignore[attr-defined]
+    return found_gate
+
+
 def capabilities(
     user: AbstractBaseUser | AnonymousUser, rules: Rules | None
 ) -> frozenset[Capability]:

@@ -6,11 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from platekeeper.accounts.access import AuthenticatedHttpRequest, gate
+from platekeeper.accounts.access import AuthenticatedHttpRequest, gate_of
 from platekeeper.audit.models import Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_access
 from platekeeper.policy.capabilities import Capability
-from platekeeper.policy.models import rules_of
 
 
 def refusal(
@@ -18,8 +17,7 @@ def refusal(
 ) -> HttpResponse | None:
     """None when the user holds `capability`; else the training page, or raise
     PermissionDenied after recording the refusal (R12)."""
-    in_force = rules_of(request)
-    permits = gate(request.user, in_force[1] if in_force else None)
+    permits = gate_of(request)
     if capability in permits.capabilities:
         return None
     if needed := permits.training_for({capability}):

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from platekeeper.accounts.access import capabilities
+from platekeeper.accounts.access import gate_of
 from platekeeper.policy.capabilities import Capability as C
 from platekeeper.policy.models import rules_of
 
@@ -31,7 +31,7 @@ def nav(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav": []}
     found = rules_of(request)
-    caps = capabilities(user, found[1] if found else None)
+    caps = gate_of(request).capabilities
     return {
         "nav": [(label, reverse(name)) for label, name, needs in PAGES if caps & needs],
         # Gov. Code 34090.6: a standing warning until the Policy names it.

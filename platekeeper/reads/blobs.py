@@ -21,8 +21,13 @@ class NotAnImage(ValueError):
     pass
 
 
+def _name(digest: str) -> str:
+    # os.path, not pathlib: a purge resolves a million of these (a second less).
+    return os.path.join(settings.IMAGES_DIR, digest[:2], digest[2:4], digest)
+
+
 def _path(digest: str) -> Path:
-    return Path(settings.IMAGES_DIR) / digest[:2] / digest[2:4] / digest
+    return Path(_name(digest))
 
 
 def check_image(data: bytes) -> None:
@@ -66,7 +71,7 @@ def get(digest: str) -> bytes | None:
 def delete(digest: str) -> bool:
     """Remove an image (the purge, once no read shows it); whether it was there."""
     try:
-        _path(digest).unlink()
+        os.unlink(_name(digest))
     except (FileNotFoundError, ValueError):
         return False
     return True

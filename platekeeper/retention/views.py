@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from platekeeper.accounts.access import AuthenticatedHttpRequest, capabilities
+from platekeeper.accounts.access import AuthenticatedHttpRequest, gate_of
 from platekeeper.accounts.guard import refusal
 from platekeeper.audit.models import Action
 from platekeeper.audit.record import Actor, Entry, record_access
@@ -29,8 +29,7 @@ MAX_BY_PLATE = 10_000
 
 
 def _caps(request: AuthenticatedHttpRequest) -> frozenset[Capability]:
-    found = rules_of(request)
-    return capabilities(request.user, found[1] if found else None)
+    return gate_of(request).capabilities
 
 
 def _chosen_reads(user: Any, data: dict[str, Any]) -> list[int]:

@@ -135,6 +135,7 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
             action=Action.EXPORT,
             size=EXPORT_CAP,
             export=fmt,
+            request=request,
         )
         if result.refused or result.access is None:
             return render(

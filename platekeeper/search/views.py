@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from platekeeper.accounts.access import AuthenticatedHttpRequest, capabilities
+from platekeeper.accounts.access import AuthenticatedHttpRequest, capabilities, gate_of
 from platekeeper.accounts.guard import refusal
 from platekeeper.audit.models import AccessRecord, Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_access
@@ -26,8 +26,8 @@ from platekeeper.search import canvass, criteria, run
 CONTEXT_LIFETIME = timedelta(hours=1)
 
 
-def _may(user: Any) -> dict[str, bool]:
-    caps = capabilities(user, _rules())
+def _may(request: AuthenticatedHttpRequest) -> dict[str, bool]:
+    caps = gate_of(request).capabilities
     return {
         "may_export": Capability.EXPORT in caps,
         "may_hold": Capability.HOLD_EVIDENCE in caps,
@@ -38,7 +38,9 @@ def _may(user: Any) -> dict[str, bool]:
 def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The plate search: a purpose from the Policy first, the access recorded before results."""
     data = request.POST if request.method == "POST" else None
-    done = run.plate_search(request.user, Actor.of_request(request), data)
+    done = run.plate_search(
+        request.user, Actor.of_request(request), data, request=request
+    )
     if done.lacking:
         return render(
             request,
@@ -81,7 +83,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "access": done.access,
             "purpose": done.purpose,
             "policy_version": done.policy_version,
-            **_may(request.user),
+            **_may(request),
             "hidden": hidden_fields(done.form),
             **_map(request.user),
         },

@@ -18,6 +18,7 @@ def with_retention(data_class: DataClass, days: int) -> dict[str, object]:
     return profile
 
 
+@pytest.mark.requirement("R19")
 def test_it_refuses_to_keep_access_records_less_than_a_year() -> None:
     with pytest.raises(
         ValidationError, match="access_records are kept at least 365 days"
@@ -33,6 +34,26 @@ def test_it_refuses_to_keep_sharing_records_less_than_two_years() -> None:
         ValidationError, match="sharing_records are kept at least 730 days"
     ):
         Rules.model_validate(with_retention(DataClass.SHARING_RECORDS, 365))
+
+
+@pytest.mark.requirement("R24")
+def test_it_refuses_a_retention_floor_above_its_cap() -> None:
+    profile = copy.deepcopy(CALIFORNIA)
+    profile["retention"][DataClass.READS] = {  # type: ignore[index]
+        "minimum": timedelta(days=365),
+        "maximum": timedelta(days=30),
+    }
+    with pytest.raises(ValidationError, match="floor is above its cap"):
+        Rules.model_validate(profile)
+
+
+@pytest.mark.requirement("R29")
+def test_it_purges_as_often_as_the_shortest_retention_needs() -> None:
+    assert rules_for("california").purge_every() == timedelta(days=1)
+    assert rules_for("new_hampshire").purge_every() == timedelta(minutes=1)
+    hourly = copy.deepcopy(CALIFORNIA)
+    hourly["retention"][DataClass.READS] = {"minimum": timedelta(hours=6)}  # type: ignore[index]
+    assert Rules.model_validate(hourly).purge_every() == timedelta(hours=2)
 
 
 def test_it_refuses_sessions_longer_than_cjis_allows() -> None:
