@@ -78,6 +78,7 @@ class Action(models.TextChoices):
     HOLD_PLACED = "hold_placed", "Legal hold placed"
     HOLD_VIEWED = "hold_viewed", "Legal hold opened"
     HOLD_APPROVED = "hold_approved", "Legal hold approved"
+    HOLD_RENEWED = "hold_renewed", "Legal hold kept to a new review date"
     HOLD_RELEASED = "hold_released", "Legal hold released"
     HOLD_ESCALATED = "hold_escalated", "Legal hold past its review date escalated"
     EVIDENCE_PACKAGE = "evidence_package", "Evidence package made"

@@ -110,6 +110,32 @@ def approve(hold: Hold, custodian: Any) -> Hold:
     return locked
 
 
+def renew(hold: Hold, custodian: Any, review_on: date) -> Hold:
+    """Keep the hold to a new review date (the case still needs the data)."""
+    if review_on <= timezone.localdate():
+        raise Refused("the new review date must be in the future")
+    with transaction.atomic():
+        locked = _locked(hold)
+        if locked.status == Hold.Status.RELEASED:
+            raise Refused("a released hold cannot be renewed: place a new one")
+        before = locked.review_on
+        locked.review_on, locked.escalated_at = review_on, None
+        locked.save(update_fields=["review_on", "escalated_at"])
+        record_in_action(
+            Actor.of_user(custodian),
+            Entry(
+                Action.HOLD_RENEWED,
+                {
+                    "hold": locked.pk,
+                    "review_on": review_on.isoformat(),
+                    "was": before.isoformat(),
+                },
+                case_number=locked.case_number,
+            ),
+        )
+    return locked
+
+
 def release(hold: Hold, custodian: Any, reason: str) -> Hold:
     if not reason.strip():
         raise Refused("say why the hold is released")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -145,11 +146,20 @@ def hold_decide(request: AuthenticatedHttpRequest, hold_id: int) -> HttpResponse
             actions.approve(hold, request.user)
         elif request.POST.get("decision") == "release":
             actions.release(hold, request.user, request.POST.get("reason", ""))
+        elif request.POST.get("decision") == "renew":
+            actions.renew(hold, request.user, _date(request.POST.get("review_on", "")))
         else:
-            return HttpResponse("decision is approve or release", status=400)
+            return HttpResponse("decision is approve, renew or release", status=400)
     except actions.Refused as exc:
         messages.error(request, str(exc))
     return redirect("retention-hold", hold_id=hold.pk)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise actions.Refused("give the new review date as a date") from exc
 
 
 @login_required

@@ -115,6 +115,10 @@ class HoldPagesTestCase(BaseTestCase):
         self.assertEqual(
             (hold.status, hold.approved_by), (Hold.Status.APPROVED, self.carl)
         )
+        later = (timezone.localdate() + timedelta(days=500)).isoformat()
+        carl.post(url, {"decision": "renew", "review_on": later})
+        hold.refresh_from_db()
+        self.assertEqual(hold.review_on.isoformat(), later)
         carl.post(url, {"decision": "release", "reason": ""})
         hold.refresh_from_db()
         self.assertEqual(
