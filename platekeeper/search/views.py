@@ -12,15 +12,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from platekeeper.accounts.access import AuthenticatedHttpRequest, capabilities, gate_of
+from platekeeper.accounts.access import AuthenticatedHttpRequest, gate_of
 from platekeeper.accounts.guard import refusal
 from platekeeper.audit.models import AccessRecord, Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_access
 from platekeeper.policy.capabilities import Capability
-from platekeeper.policy.models import current_rules
+from platekeeper.policy.models import rules_of
 from platekeeper.reads import blobs
 from platekeeper.reads.models import Camera, PlateRead
-from platekeeper.search import canvass, criteria, run
+from platekeeper.search import canvass, criteria, run, tables
 
 # How long a search's purpose covers opening its results.
 CONTEXT_LIFETIME = timedelta(hours=1)
@@ -62,21 +62,24 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     assert done.form is not None
     cleaned = done.form.cleaned_data
+    rows = [
+        (
+            r,
+            criteria.rule_of(cleaned["plate"], cleaned["match"], r.plate.plate)
+            if cleaned["plate"]
+            else "",
+        )
+        for r in done.reads
+    ]
     return render(
         request,
         "search/results.html",
         {
             "form": done.form,
             "reads": done.reads,
-            "rows": [
-                (
-                    r,
-                    criteria.rule_of(cleaned["plate"], cleaned["match"], r.plate.plate)
-                    if cleaned["plate"]
-                    else "",
-                )
-                for r in done.reads
-            ],
+            "rows": rows,
+            "table": tables.result_rows(rows, done.access),
+            "map_reads": tables.map_reads(done.reads),
             "more": done.more,
             "count": done.count,
             "cursor": done.cursor,
@@ -88,12 +91,6 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             **_map(request.user),
         },
     )
-
-
-def _rules() -> Any:
-    found = current_rules()
-    assert found is not None  # a search ran under it a moment ago
-    return found[1]
 
 
 def _map(user: Any) -> dict[str, Any]:
@@ -138,7 +135,9 @@ def canvass_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every read around an incident, grouped by plate; recorded first."""
     if refused := refusal(request, Capability.CANVASS, "canvass"):
         return refused
-    rules = _rules()
+    in_force = rules_of(request)
+    assert in_force is not None  # the guard above needs a Policy in force
+    rules = in_force[1]
     if request.method != "POST":
         form = canvass.CanvassForm(rules=rules)
         return render(
@@ -151,9 +150,12 @@ def canvass_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         {
             "form": done.form,
             "groups": done.groups,
+            "table": tables.canvass_rows(done.groups, done.access)
+            if done.access
+            else "",
             "access": done.access,
             "refused": done.refused,
-            "may_export": Capability.EXPORT in capabilities(request.user, rules),
+            **_may(request),
             "hidden": hidden_fields(done.form),
             **_map(request.user),
         },
