@@ -67,7 +67,7 @@ class session_rules:  # noqa: N801 - named like the function middlewares beside 
                 f"{sessions.second_factor_url(user)}?next={quote(request.get_full_path())}"
             )
         if not getattr(view, "passive", False):
-            sessions.touch(request.session, now)
+            sessions.touch(request.session, now, limits.idle / 30)
         return None
 
     def _why_ended(self, request: HttpRequest, limits: Sessions, now: datetime) -> str:
