@@ -33,6 +33,7 @@ def envsecret(name: str) -> str | None:
 DATA_DIR = Path(os.environ.get("PLATEKEEPER_DATA_DIR", "./var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 IMAGES_DIR = DATA_DIR / "images"
+DOCUMENTS_DIR = DATA_DIR / "documents"
 EXPORTS_DIR = DATA_DIR / "exports"
 
 
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "platekeeper.search",
     "platekeeper.hotlists",
     "platekeeper.retention",
+    "platekeeper.sharing",
     "platekeeper.service",
 ]
 

@@ -43,4 +43,5 @@ urlpatterns = [
     path("", include("platekeeper.hotlists.urls")),
     path("", include("platekeeper.audit.urls")),
     path("", include("platekeeper.retention.urls")),
+    path("", include("platekeeper.sharing.urls")),
 ]

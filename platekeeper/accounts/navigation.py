@@ -23,6 +23,7 @@ PAGES = [
     ("Held searches", "search-holds", {C.APPROVE_SHARING}),
     ("Legal holds", "retention-holds", {C.HOLD_EVIDENCE, C.MANAGE_RETENTION}),
     ("Retention", "retention-status", {C.MANAGE_RETENTION, C.PUBLISH_POLICY}),
+    ("Sharing", "sharing-requests", {C.RELEASE_RECORDS, C.APPROVE_SHARING}),
 ]
 
 

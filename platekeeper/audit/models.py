@@ -83,6 +83,10 @@ class Action(models.TextChoices):
     HOLD_ESCALATED = "hold_escalated", "Legal hold past its review date escalated"
     EVIDENCE_PACKAGE = "evidence_package", "Evidence package made"
     RETENTION_REVIEWED = "retention_reviewed", "Retention reviewed"
+    RELEASE_ENTERED = "release_entered", "Release request entered"
+    RELEASE_DECIDED = "release_decided", "Release request reviewed"
+    RELEASE_FULFILLED = "release_fulfilled", "Release request fulfilled"
+    AGENCY_REGISTERED = "agency_registered", "Agency added to the registry"
 
 
 class Outcome(models.TextChoices):

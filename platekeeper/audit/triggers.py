@@ -7,10 +7,9 @@ rebuild a table on some field changes (dropping its triggers), and because
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.db import connection
+
+from platekeeper.lib.triggers import Triggers
 
 TABLE = "audit_accessrecord"
 
@@ -41,18 +40,8 @@ PG_DROP = [
 PG_NAMES = {"audit_no_update_delete", "audit_no_truncate"}
 
 
-def _run(statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
-def install() -> None:
-    _run(PG_CREATE if connection.vendor == "postgresql" else SQLITE_CREATE)
-
-
-def drop() -> None:
-    _run(PG_DROP if connection.vendor == "postgresql" else SQLITE_DROP)
+APPEND_ONLY = Triggers(SQLITE_CREATE, SQLITE_DROP, PG_CREATE, PG_DROP)
+install, drop, lifted = APPEND_ONLY.install, APPEND_ONLY.drop, APPEND_ONLY.lifted
 
 
 def missing() -> set[str]:
@@ -70,13 +59,3 @@ def missing() -> set[str]:
             )
             expected = SQLITE_NAMES
         return expected - {row[0] for row in cursor.fetchall()}
-
-
-@contextmanager
-def lifted() -> Iterator[None]:
-    """Drop the triggers for the duration (test-database flush only)."""
-    drop()
-    try:
-        yield
-    finally:
-        install()

@@ -18,6 +18,7 @@ class Capability(StrEnum):
     REVIEW_AUDIT = "review_audit"
     MANAGE_RETENTION = "manage_retention"  # approve and release holds, review retention
     HOLD_EVIDENCE = "hold_evidence"  # place legal holds and make evidence packages
+    RELEASE_RECORDS = "release_records"  # enter and fulfil written release requests
     APPROVE_SHARING = "approve_sharing"
     PUBLISH_POLICY = "publish_policy"
 

@@ -70,7 +70,7 @@ CALIFORNIA = {
         {"title": "Auditor", "capabilities": [C.REVIEW_AUDIT]},
         {
             "title": "Custodian of Records",
-            "capabilities": [C.MANAGE_RETENTION, C.HOLD_EVIDENCE],
+            "capabilities": [C.MANAGE_RETENTION, C.HOLD_EVIDENCE, C.RELEASE_RECORDS],
         },
         {
             "title": "Administrative Division Commander",

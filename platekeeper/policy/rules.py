@@ -148,6 +148,24 @@ class AuditRules(Rule):
     staff_watch: bool = False
 
 
+class SharingRules(Rule):
+    """Policy 427.6 and Civil Code 1798.90.55(b) as the Attorney General reads it
+    (bulletin 2023-DLE-06): who may receive ALPR data, and how fulfilment runs."""
+
+    # A recipient must be all of these; anything else is refused whoever approves.
+    recipient_states: list[str] = Field(default_factory=lambda: ["CA"])
+    recipient_types: list[str] = Field(
+        default_factory=lambda: ["law_enforcement", "prosecutor"]
+    )
+    recipient_levels: list[str] = Field(default_factory=lambda: ["state", "local"])
+    # A fulfilment's package can be downloaded this long.
+    download_hours: Annotated[int, Field(ge=1, le=720)] = 72
+    # An emergency release runs first; the designee's approval is due within this.
+    emergency_approval_hours: Annotated[int, Field(ge=1, le=72)] = 24
+    # A standing share is reviewed this often, and never runs past its end date.
+    standing_review_days: Annotated[int, Field(ge=1, le=365)] = 90
+
+
 class Retention(Rule):
     """How long one data class is kept: at least `minimum`, at most `maximum`."""
 
@@ -185,6 +203,7 @@ class Rules(Rule):
     sessions: Sessions = Field(default_factory=Sessions)
     hot_lists: HotListRules = Field(default_factory=HotListRules)
     audits: AuditRules = Field(default_factory=AuditRules)
+    sharing: SharingRules = Field(default_factory=SharingRules)
     # Gov. Code 34090.6: the council resolution and the city attorney's written
     # consent that authorize destroying records after their retention. While
     # empty the purge still runs, and the dashboard and policy page say so.

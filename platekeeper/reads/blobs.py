@@ -21,13 +21,14 @@ class NotAnImage(ValueError):
     pass
 
 
-def _name(digest: str) -> str:
+def _name(digest: str, root: Path | None = None) -> str:
     # os.path, not pathlib: a purge resolves a million of these (a second less).
-    return os.path.join(settings.IMAGES_DIR, digest[:2], digest[2:4], digest)
+    base = settings.IMAGES_DIR if root is None else root
+    return os.path.join(base, digest[:2], digest[2:4], digest)
 
 
-def _path(digest: str) -> Path:
-    return Path(_name(digest))
+def _path(digest: str, root: Path | None = None) -> Path:
+    return Path(_name(digest, root))
 
 
 def check_image(data: bytes) -> None:
@@ -39,11 +40,11 @@ def extension(data: bytes) -> str:
     return ".png" if data.startswith(PNG) else ".jpg"
 
 
-def put(data: bytes, durable: bool = True) -> str:
+def put(data: bytes, durable: bool = True, root: Path | None = None) -> str:
     """Store bytes (write, fsync, rename) and return their digest; `durable`
     off skips the fsync (the benchmark's bulk fill only)."""
     digest = hashlib.sha256(data).hexdigest()
-    path = _path(digest)
+    path = _path(digest, root)
     if path.exists():
         return digest
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -61,9 +62,9 @@ def put(data: bytes, durable: bool = True) -> str:
     return digest
 
 
-def get(digest: str) -> bytes | None:
+def get(digest: str, root: Path | None = None) -> bytes | None:
     try:
-        return _path(digest).read_bytes()
+        return _path(digest, root).read_bytes()
     except (FileNotFoundError, ValueError):
         return None
 
@@ -75,3 +76,13 @@ def delete(digest: str) -> bool:
     except (FileNotFoundError, ValueError):
         return False
     return True
+
+
+# Written requests and release packages: kept apart from the images the purge
+# manages, for as long as the sharing records that name them.
+def put_document(data: bytes) -> str:
+    return put(data, root=settings.DOCUMENTS_DIR)
+
+
+def get_document(digest: str) -> bytes | None:
+    return get(digest, root=settings.DOCUMENTS_DIR)

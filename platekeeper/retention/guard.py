@@ -8,10 +8,7 @@ a bug in the purge (R24). Dropping the trigger takes the database owner.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from django.db import connection
+from platekeeper.lib.triggers import Triggers
 
 READS = "reads_plateread"
 HORIZON = "retention_horizon"
@@ -39,25 +36,5 @@ PG_CREATE = [
 PG_DROP = [f"DROP TRIGGER IF EXISTS reads_keep_retained ON {READS}"]
 
 
-def _run(statements: list[str]) -> None:
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
-
-
-def install() -> None:
-    _run(PG_CREATE if connection.vendor == "postgresql" else SQLITE_CREATE)
-
-
-def drop() -> None:
-    _run(PG_DROP if connection.vendor == "postgresql" else SQLITE_DROP)
-
-
-@contextmanager
-def lifted() -> Iterator[None]:
-    """Drop the trigger for the duration (test-database flush only)."""
-    drop()
-    try:
-        yield
-    finally:
-        install()
+GUARD = Triggers(SQLITE_CREATE, SQLITE_DROP, PG_CREATE, PG_DROP)
+install, drop, lifted = GUARD.install, GUARD.drop, GUARD.lifted

@@ -70,9 +70,9 @@ def _csv(rows: list[dict[str, Any]]) -> bytes:
     return out.getvalue().encode()
 
 
-def _records(hold: Hold) -> bytes:
+def _records(subject: Subject) -> bytes:
     records = AccessRecord.objects.filter(
-        case_number=hold.case_number, actor_agency_ori=hold.agency.ori
+        case_number=subject.case_number, actor_agency_ori=subject.agency_ori
     ).order_by("id")
     return json.dumps(
         [
@@ -95,10 +95,44 @@ def _records(hold: Hold) -> bytes:
     ).encode()
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a package holds and says of itself: a hold, or a release's fulfilment."""
+
+    name: str
+    case_number: str
+    evidence_item: str
+    agency_ori: str  # whose access records under the case go in
+    read_ids: list[int]
+    facts: list[str]  # the custody sheet's lines about where it comes from
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def of_hold(hold: Hold) -> Subject:
+    approver = (
+        hold.approved_by.get_username() if hold.approved_by else "not yet approved"
+    )
+    return Subject(
+        name=f"evidence-{hold.case_number}-{hold.evidence_item}",
+        case_number=hold.case_number,
+        evidence_item=hold.evidence_item,
+        agency_ori=hold.agency.ori,
+        read_ids=list(hold.reads.values_list("read_id", flat=True)),
+        facts=[
+            f"Hold: {hold.pk} ({hold.get_status_display()}), requested by {hold.requester}",
+            f"Hold placed by {hold.placed_by.get_username()} on "
+            f"{timezone.localtime(hold.placed_at):%Y-%m-%d %H:%M %Z}",
+            f"Approved by: {approver}",
+            f"Reason: {hold.reason}",
+        ],
+        manifest={"hold": hold.pk},
+    )
+
+
 @dataclass
 class Package:
     name: str
-    hold: Hold
+    subject: Subject
     files: dict[str, bytes] = field(default_factory=dict)
 
     def add(self, name: str, data: bytes) -> None:
@@ -109,22 +143,23 @@ class Package:
 
 
 def _custody_sheet(package: Package, maker: Actor, made_at: str) -> bytes:
-    hold = package.hold
+    subject = package.subject
     pdf = FPDF(format="letter")
     pdf.add_page()
     pdf.set_font("Helvetica", style="B", size=14)
     pdf.cell(
-        0, 10, "ALPR evidence package - chain of custody", new_x="LMARGIN", new_y="NEXT"
+        0,
+        10,
+        "ALPR evidence package - chain of custody",
+        new_x="LMARGIN",
+        new_y="NEXT",
     )
     pdf.set_font("Helvetica", size=10)
     lines = [
         f"Package: {package.name}",
-        f"Case number: {hold.case_number}",
-        f"Evidence item: {hold.evidence_item}",
-        f"Hold: {hold.pk} ({hold.get_status_display()}), requested by {hold.requester}",
-        f"Hold placed by {hold.placed_by.get_username()} on {hold.placed_at:%Y-%m-%d %H:%M %Z}",
-        f"Approved by: {hold.approved_by.get_username() if hold.approved_by else 'not yet approved'}",
-        f"Reason: {hold.reason}",
+        f"Case number: {subject.case_number}",
+        f"Evidence item: {subject.evidence_item}",
+        *subject.facts,
         f"Made by: {maker.username} ({maker.agency}) at {made_at}",
         "Files and their SHA-256 (manifest.json holds the same list):",
     ]
@@ -150,31 +185,29 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def build(hold: Hold, maker: Actor) -> Package:
-    """Everything the hold covers, as files (not yet recorded or handed over)."""
-    ids = list(hold.reads.values_list("read_id", flat=True))
+def build(subject: Subject, maker: Actor) -> Package:
+    """Everything the subject covers, as files (not yet recorded or handed over)."""
     reads = list(
-        PlateRead.objects.filter(id__in=ids)
+        PlateRead.objects.filter(id__in=subject.read_ids)
         .select_related("plate", "camera")
         .order_by("captured_at", "id")
     )
     made_at = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S %Z")
-    package = Package(f"evidence-{hold.case_number}-{hold.evidence_item}", hold)
+    package = Package(subject.name, subject)
     rows = [_read_row(r) for r in reads]
     package.add("reads.csv", _csv(rows))
     package.add("reads.json", json.dumps(rows, indent=1).encode())
-    for digest in sorted(
-        {d for r in reads for d in (r.plate_image, r.overview_image) if d}
-    ):
+    digests = {d for r in reads for d in (r.plate_image, r.overview_image) if d}
+    for digest in sorted(digests):
         data = blobs.get(digest)
         if data is not None:
             package.add(f"images/{digest}{blobs.extension(data)}", data)
-    package.add("access_records.json", _records(hold))
+    package.add("access_records.json", _records(subject))
     package.add("chain_of_custody.pdf", _custody_sheet(package, maker, made_at))
     manifest = {
-        "case_number": hold.case_number,
-        "evidence_item": hold.evidence_item,
-        "hold": hold.pk,
+        **subject.manifest,
+        "case_number": subject.case_number,
+        "evidence_item": subject.evidence_item,
         "made_by": maker.username,
         "made_at": made_at,
         "reads": [r.id for r in reads],
@@ -194,7 +227,7 @@ def as_zip(package: Package) -> bytes:
 
 def make(hold: Hold, maker: Actor) -> tuple[bytes, AccessRecord]:
     """The package as a ZIP and the access record written before it is handed over."""
-    package = build(hold, maker)
+    package = build(of_hold(hold), maker)
     data = as_zip(package)
     record = record_access(
         maker,

@@ -47,6 +47,7 @@ JOBS: list[JobSpec] = [
     # Every minute; the command itself runs at the cadence the Policy sets.
     JobSpec("purge expired data", "purge --if-due", 60),
     JobSpec("escalate holds and open retention reviews", "retention_tasks", DAY),
+    JobSpec("flag unapproved emergency releases", "sharing_tasks", 300),
 ]
 
 
