@@ -87,6 +87,7 @@ class Action(models.TextChoices):
     RELEASE_DECIDED = "release_decided", "Release request reviewed"
     RELEASE_FULFILLED = "release_fulfilled", "Release request fulfilled"
     AGENCY_REGISTERED = "agency_registered", "Agency added to the registry"
+    SHARE_CHANGED = "share_changed", "Standing share opened, reviewed or ended"
 
 
 class Outcome(models.TextChoices):

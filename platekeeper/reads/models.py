@@ -111,10 +111,16 @@ class Plate(models.Model):
 
 class PlateReadQuerySet(models.QuerySet["PlateRead"]):
     def visible_to(self, user: Any) -> PlateReadQuerySet:
-        """Reads the user's agency owns; nothing for a user without an agency."""
+        """Reads the user's agency owns, and those of agencies with a standing
+        share in force to it (off by default); nothing without an agency."""
+        from platekeeper.sharing.models import owners_shared_with
+
         profile = getattr(user, "profile", None)
         if not user.is_authenticated or profile is None:
             return self.none()
+        shared = owners_shared_with(profile.agency_id, timezone.localdate())
+        if shared:
+            return self.filter(camera__agency_id__in=[profile.agency_id, *shared])
         return self.filter(camera__agency_id=profile.agency_id)
 
 

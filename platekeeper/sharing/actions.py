@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -28,9 +28,10 @@ from platekeeper.reads import blobs
 from platekeeper.reads.models import PlateRead
 from platekeeper.retention import packages
 from platekeeper.sharing import eligibility, pseudonyms
-from platekeeper.sharing.models import ReleaseRequest
+from platekeeper.sharing.models import ReleaseRequest, StandingShare
 
 SYSTEM = Actor.system("sharing")
+MAX_SHARE = timedelta(days=365)
 
 
 class Refused(ValueError):
@@ -54,6 +55,7 @@ class Written:
     document: bytes
     document_name: str
     emergency: bool = False
+    city_attorney: str = ""
 
 
 def _summary(req: ReleaseRequest) -> dict[str, Any]:
@@ -63,6 +65,7 @@ def _summary(req: ReleaseRequest) -> dict[str, Any]:
         "kind": req.kind,
         "requester": req.requester_name,
         "plates": req.plates,
+        "city_attorney": req.city_attorney,
         "start": req.start.isoformat(),
         "end": req.end.isoformat(),
     }
@@ -83,6 +86,7 @@ def enter(staff: Any, written: Written, rules: Rules) -> ReleaseRequest:
             purpose=written.purpose,
             case_number=written.case_number,
             legal_authority=written.legal_authority,
+            city_attorney=written.city_attorney,
             plates=written.plates,
             start=written.start,
             end=written.end,
@@ -300,3 +304,86 @@ def flag_late_emergencies(rules: Rules, now: datetime) -> list[ReleaseRequest]:
             )
         done.append(req)
     return done
+
+
+def open_share(
+    req: ReleaseRequest, approver: Any, ends_on: date, rules: Rules
+) -> StandingShare:
+    """Let the request's agency search our reads directly until `ends_on`: it needs
+    its own approved law-enforcement request, an end date, and periodic review."""
+    if not may_approve(approver, rules):
+        raise Refused(
+            "only the commander or the Policy's designee opens a standing share"
+        )
+    if req.kind != ReleaseRequest.Kind.LAW_ENFORCEMENT or req.status not in (
+        ReleaseRequest.Status.APPROVED,
+        ReleaseRequest.Status.FULFILLED,
+    ):
+        raise Refused("a standing share rests on an approved law-enforcement request")
+    if why_not := eligibility.refusal(req.recipient, req.kind, rules):
+        raise Refused(why_not)
+    today = timezone.localdate()
+    if not today < ends_on <= today + MAX_SHARE:
+        raise Refused("a standing share ends within a year")
+    review = timedelta(days=rules.sharing.standing_review_days)
+    with transaction.atomic():
+        share = StandingShare.objects.create(
+            owner_id=req.owner_id,
+            recipient=req.recipient,
+            request=req,
+            ends_on=ends_on,
+            review_on=min(ends_on, today + review),
+            opened_by=approver,
+        )
+        record_in_action(
+            Actor.of_user(approver),
+            Entry(
+                Action.SHARE_CHANGED,
+                {
+                    **_summary(req),
+                    "share": share.pk,
+                    "change": "opened",
+                    "ends_on": ends_on.isoformat(),
+                },
+                case_number=req.case_number,
+            ),
+        )
+    return share
+
+
+def review_share(share: StandingShare, approver: Any, rules: Rules) -> None:
+    """The periodic review: the share goes on to the next review, or it stops."""
+    if not may_approve(approver, rules):
+        raise Refused(
+            "only the commander or the Policy's designee reviews a standing share"
+        )
+    if share.ended_at is not None:
+        raise Refused("this share has ended")
+    review = timezone.localdate() + timedelta(days=rules.sharing.standing_review_days)
+    with transaction.atomic():
+        StandingShare.objects.filter(pk=share.pk).update(
+            review_on=min(share.ends_on, review)
+        )
+        record_in_action(
+            Actor.of_user(approver),
+            Entry(Action.SHARE_CHANGED, {"share": share.pk, "change": "reviewed"}),
+        )
+
+
+def end_share(share: StandingShare, user: Any, rules: Rules, reason: str) -> None:
+    if not may_approve(user, rules):
+        raise Refused(
+            "only the commander or the Policy's designee ends a standing share"
+        )
+    with transaction.atomic():
+        StandingShare.objects.filter(pk=share.pk, ended_at=None).update(
+            ended_at=timezone.now(), ended_by=user
+        )
+        record_in_action(
+            Actor.of_user(user),
+            Entry(
+                Action.SHARE_CHANGED,
+                {"share": share.pk, "change": "ended"},
+                justification=reason[:1000],
+            ),
+        )

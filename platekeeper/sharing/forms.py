@@ -29,6 +29,11 @@ class ReleaseRequestForm(forms.Form):
     )
     case_number = forms.CharField(max_length=64)
     legal_authority = forms.CharField(max_length=300)
+    city_attorney = forms.CharField(
+        label="City Attorney's reference (court orders and subpoenas)",
+        max_length=200,
+        required=False,
+    )
     plates = forms.CharField(label="Plates asked for", max_length=2000)
     start = forms.DateTimeField(
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
@@ -75,6 +80,12 @@ class ReleaseRequestForm(forms.Form):
         data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError("the end is before the start")
+        legal = (ReleaseRequest.Kind.COURT_ORDER, ReleaseRequest.Kind.SUBPOENA)
+        if data.get("kind") in legal and not data.get("city_attorney"):
+            self.add_error(
+                "city_attorney",
+                "a court order or subpoena goes through the City Attorney",
+            )
         return data
 
     def written(self) -> Written:
@@ -88,6 +99,7 @@ class ReleaseRequestForm(forms.Form):
             purpose=data["purpose"],
             case_number=data["case_number"],
             legal_authority=data["legal_authority"],
+            city_attorney=data.get("city_attorney", ""),
             plates=data["plates"],
             start=data["start"],
             end=data["end"],

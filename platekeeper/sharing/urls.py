@@ -13,4 +13,6 @@ urlpatterns = [
     path("sharing/<int:pk>/download", views.request_download, name="sharing-download"),
     path("sharing/<int:pk>/letter", views.request_letter, name="sharing-letter"),
     path("sharing/<int:pk>/document", views.request_document, name="sharing-document"),
+    path("sharing/<int:pk>/share", views.share_open, name="sharing-share-open"),
+    path("sharing/shares/<int:pk>/", views.share_change, name="sharing-share-change"),
 ]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from platekeeper.accounts.access import AuthenticatedHttpRequest, gate_of
@@ -21,7 +25,7 @@ from platekeeper.policy.rules import Rules
 from platekeeper.reads import blobs
 from platekeeper.sharing import actions, letters
 from platekeeper.sharing.forms import AgencyForm, ReleaseRequestForm
-from platekeeper.sharing.models import ReleaseRequest
+from platekeeper.sharing.models import ReleaseRequest, StandingShare
 
 STAFF = {Capability.RELEASE_RECORDS, Capability.APPROVE_SHARING}
 
@@ -89,17 +93,22 @@ def request_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not caps & (STAFF | {Capability.SEARCH_FULL}):
         if refused := _staff_or_refuse(request):
             return refused
-    req = _request_of(request, pk)
-    rules = _rules(request)
     return render(
-        request,
-        "sharing/request.html",
-        {
-            "req": req,
-            "may_decide": actions.may_approve(request.user, rules),
-            "may_fulfil": not actions.fulfil_refusal(req, request.user, rules),
-        },
+        request, "sharing/request.html", _detail(request, _request_of(request, pk))
     )
+
+
+def _detail(
+    request: AuthenticatedHttpRequest, req: ReleaseRequest, **extra: Any
+) -> dict[str, Any]:
+    rules = _rules(request)
+    return {
+        "req": req,
+        "may_decide": actions.may_approve(request.user, rules),
+        "may_fulfil": not actions.fulfil_refusal(req, request.user, rules),
+        "review_days": rules.sharing.standing_review_days,
+        **extra,
+    }
 
 
 @login_required
@@ -126,13 +135,8 @@ def request_fulfil(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         actions.fulfil(req, request.user, _rules(request))
     except actions.Refused as exc:
-        messages.error(request, str(exc))
-        return render(
-            request,
-            "sharing/request.html",
-            {"req": req, "refused": str(exc)},
-            status=403,
-        )
+        context = _detail(request, req, refused=str(exc))
+        return render(request, "sharing/request.html", context, status=403)
     messages.success(request, "Fulfilled: the package is ready to download.")
     return redirect("sharing-request", pk=req.pk)
 
@@ -192,8 +196,20 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
         {r.recipient for r in requests if r.status == ReleaseRequest.Status.FULFILLED},
         key=lambda a: a.name,
     )
+    shares = StandingShare.objects.filter(owner_id=request.user.profile.agency_id)
+    today = timezone.localdate()
     return render(
-        request, "sharing/report.html", {"requests": requests, "received": received}
+        request,
+        "sharing/report.html",
+        {
+            "requests": requests,
+            "received": received,
+            "in_force": shares.in_force(today).select_related("recipient"),
+            "shares": shares.select_related(
+                "recipient", "opened_by", "ended_by"
+            ).order_by("-starts_on"),
+            "may_decide": actions.may_approve(request.user, _rules(request)),
+        },
     )
 
 
@@ -226,3 +242,36 @@ def agencies(request: AuthenticatedHttpRequest) -> HttpResponse:
         {"form": form, "agencies": Agency.objects.order_by("name")},
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+@require_POST
+def share_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    req = _request_of(request, pk)
+    try:
+        ends_on = date.fromisoformat(request.POST.get("ends_on", ""))
+        actions.open_share(req, request.user, ends_on, _rules(request))
+    except ValueError as exc:  # Refused is a ValueError too
+        messages.error(
+            request,
+            str(exc) if isinstance(exc, actions.Refused) else "give an end date",
+        )
+    return redirect("sharing-request", pk=req.pk)
+
+
+@login_required
+@require_POST
+def share_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    share = get_object_or_404(
+        StandingShare, pk=pk, owner_id=request.user.profile.agency_id
+    )
+    try:
+        if request.POST.get("change") == "review":
+            actions.review_share(share, request.user, _rules(request))
+        else:
+            actions.end_share(
+                share, request.user, _rules(request), request.POST.get("reason", "")
+            )
+    except actions.Refused as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return redirect("sharing-report")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from platekeeper.accounts.models import Agency
 from platekeeper.audit.models import Action, Outcome
+from platekeeper.reads.models import PlateRead
 from platekeeper.retention import purge
 from platekeeper.sharing import actions, letters, pseudonyms
 from platekeeper.sharing.actions import Written
@@ -228,6 +229,17 @@ class SharingPagesTestCase(SharingWorld):
         self.assertEqual(response.status_code, 400)
         self.assertFalse(ReleaseRequest.objects.exists())
 
+    def test_it_routes_a_court_order_through_the_city_attorney(self) -> None:
+        carl = self.login(self.carl)
+        order = self.form(kind="court_order")
+        self.assertContains(
+            carl.post("/sharing/new", order), "City Attorney", status_code=400
+        )
+        carl.post(
+            "/sharing/new", self.form(kind="court_order", city_attorney="CA-2026-118")
+        )
+        self.assertEqual(ReleaseRequest.objects.get().city_attorney, "CA-2026-118")
+
     def test_it_enters_decides_fulfils_and_reports(self) -> None:
         carl = self.login(self.carl)
         done = carl.post("/sharing/new", self.form())
@@ -276,3 +288,49 @@ class SharingPagesTestCase(SharingWorld):
         req = self.approved(self.fbi)
         letter = self.login(self.carl).get(f"/sharing/{req.pk}/letter")
         self.assertContains(letter, "does not confirm or deny")
+
+
+class StandingShareTestCase(SharingWorld):
+    def otto_sees(self) -> set[int]:
+        return set(PlateRead.objects.visible_to(self.otto).values_list("id", flat=True))
+
+    def inglewood_request(self) -> ReleaseRequest:
+        return actions.enter(
+            self.carl,
+            self.written(self.inglewood, requester_name="Lt. Okafor"),
+            self.rules,
+        )
+
+    @pytest.mark.requirement("R33")
+    def test_it_shares_with_nobody_until_an_approved_share_is_opened(self) -> None:
+        self.assertEqual(self.otto_sees(), set())
+        self.assertContains(
+            self.login(self.carl).get("/sharing/report"), "None: no other agency"
+        )
+        req = self.inglewood_request()
+        until = timezone.localdate() + timedelta(days=180)
+        with self.assertRaisesMessage(actions.Refused, "approved"):
+            actions.open_share(req, self.carla, until, self.rules)
+        actions.decide(req, self.carla, True, "mutual-aid investigations", self.rules)
+        with self.assertRaises(actions.Refused):
+            actions.open_share(req, self.carl, until, self.rules)  # staff may not
+        share = actions.open_share(req, self.carla, until, self.rules)
+        self.assertIn(self.read.id, self.otto_sees())
+        report = self.login(self.carl).get("/sharing/report")
+        self.assertContains(report, "Inglewood Police Department (CA0194300) until")
+        [opened] = self.access_records(action=Action.SHARE_CHANGED)
+        self.assertEqual(opened.criteria["share"], share.pk)
+
+    @pytest.mark.requirement("R33")
+    def test_it_stops_a_share_not_reviewed_on_time_or_ended(self) -> None:
+        req = self.inglewood_request()
+        actions.decide(req, self.carla, True, "", self.rules)
+        share = actions.open_share(
+            req, self.carla, timezone.localdate() + timedelta(days=300), self.rules
+        )
+        with time_machine.travel(timezone.now() + timedelta(days=91)):
+            self.assertEqual(self.otto_sees(), set())  # the 90-day review was missed
+        actions.review_share(share, self.carla, self.rules)
+        self.assertIn(self.read.id, self.otto_sees())
+        actions.end_share(share, self.carla, self.rules, "task force disbanded")
+        self.assertEqual(self.otto_sees(), set())
