@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 
 from platekeeper.lib import geo
-from platekeeper.reads.models import PlateRead, PlateReadQuerySet
+from platekeeper.reads.models import PlateReadQuerySet
 from platekeeper.search import queries
 from platekeeper.search.forms import AreaFields, WhyForm
 
@@ -105,10 +105,38 @@ def _plain_area(area: dict[str, Any]) -> dict[str, Any]:
     return {k: list(v) if isinstance(v, tuple) else v for k, v in area.items()}
 
 
+class Sighting(NamedTuple):
+    """One read around an incident: what the canvass shows and exports of it
+    (rows as tuples: model objects for every read cost most of a canvass)."""
+
+    id: int
+    captured_at: datetime
+    plate: str
+    plate_text: str
+    state: str
+    confidence: float
+    camera_name: str
+    latitude: float | None
+    longitude: float | None
+
+
+SIGHTING_COLUMNS = (
+    "id",
+    "captured_at",
+    "plate__plate",
+    "plate_text",
+    "state",
+    "confidence",
+    "camera__name",
+    "latitude",
+    "longitude",
+)
+
+
 @dataclass
 class Seen:
     plate: str
-    reads: list[PlateRead] = field(default_factory=list)
+    reads: list[Sighting] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -116,7 +144,7 @@ class Seen:
 
     @property
     def cameras(self) -> list[str]:
-        return sorted({r.camera.name for r in self.reads})
+        return sorted({r.camera_name for r in self.reads})
 
     @property
     def first(self) -> datetime:
@@ -127,7 +155,7 @@ class Seen:
         return max(r.captured_at for r in self.reads)
 
 
-def _inside(read: PlateRead, polygon: list[geo.Point]) -> bool:
+def _inside(read: Sighting, polygon: list[geo.Point]) -> bool:
     if read.latitude is None or read.longitude is None:
         return False
     return geo.inside((read.latitude, read.longitude), polygon)
@@ -143,17 +171,18 @@ def _around(
     at: datetime,
     before: int,
     after: int,
-) -> list[PlateRead]:
+) -> list[Sighting]:
     near = queries.in_area(
         reads.filter(
             captured_at__gte=at - timedelta(minutes=before),
             captured_at__lte=at + timedelta(minutes=after),
         ),
         area,
-    ).select_related("camera", "plate")
+    )
+    rows = near.order_by("captured_at", "id").values_list(*SIGHTING_COLUMNS)
     found = [
         r
-        for r in near.order_by("captured_at", "id")[: READ_CAP + 1]
+        for r in map(Sighting._make, rows[: READ_CAP + 1])
         if "polygon" not in area or _inside(r, area["polygon"])
     ]
     if len(found) > READ_CAP:
@@ -172,7 +201,7 @@ def canvass(reads: PlateReadQuerySet, form: CanvassForm) -> list[Seen]:
         for read in _around(
             reads, area, at, data["minutes_before"], data["minutes_after"]
         ):
-            here.setdefault(read.plate.plate, Seen(read.plate.plate)).reads.append(read)
+            here.setdefault(read.plate, Seen(read.plate)).reads.append(read)
         if groups is None:
             groups = here
         else:

@@ -37,13 +37,15 @@ COLUMNS = [
 ]
 
 
-def _row(read: Any) -> list[str]:
+def _row(read: Any, camera_name: str | None = None) -> list[str]:
+    """A read's cells (a search's PlateRead, or a canvass's Sighting with its
+    camera's name beside it)."""
     return [
         read.captured_at.isoformat(),
         read.plate_text,
         read.state,
         f"{read.confidence:.2f}",
-        read.camera.name,
+        read.camera.name if camera_name is None else camera_name,
         "" if read.latitude is None else f"{read.latitude:.6f}",
         "" if read.longitude is None else f"{read.longitude:.6f}",
     ]
@@ -125,7 +127,11 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
                 status=done.status,
             )
         header = ["seen", *COLUMNS]
-        rows = [[str(g.count), *_row(r)] for g in done.groups for r in g.reads]
+        rows = [
+            [str(g.count), *_row(r, r.camera_name)]
+            for g in done.groups
+            for r in g.reads
+        ]
         access = done.access
     else:
         result = run.plate_search(
