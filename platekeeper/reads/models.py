@@ -162,7 +162,12 @@ class PlateRead(models.Model):
     class Meta:
         indexes = [
             # Consumer: every plate search ("reads of these plates, newest first").
-            models.Index(fields=["plate", "captured_at"], name="read_plate_time"),
+            # The camera makes it covering: the agency filter, the page's ids and
+            # the capped count read only the index (a wildcard page and count on
+            # 10,000,000 reads: 24 ms from the table, 6 ms from this index).
+            models.Index(
+                fields=["plate", "captured_at", "camera"], name="read_plate_time_camera"
+            ),
             # Consumer: camera and area searches, canvass.
             models.Index(fields=["camera", "captured_at"], name="read_camera_time"),
             # Consumer: the purge ("reads captured before the retention cut-off").

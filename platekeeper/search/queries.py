@@ -154,10 +154,14 @@ def after_cursor(reads: PlateReadQuerySet, cursor: str) -> PlateReadQuerySet:
 
 def page(reads: PlateReadQuerySet, data: dict[str, Any], size: int = PAGE) -> Page:
     """The next page of results, newest first."""
-    ordered = reads.select_related("camera", "plate").order_by("-captured_at", "-id")
+    ordered = reads.order_by("-captured_at", "-id")
     if data.get("after"):
         ordered = after_cursor(ordered, data["after"])
+    area = data.get("area")
+    if not area or "polygon" not in area:
+        return _page_by_ids(ordered, size)
     found: list[PlateRead] = []
+    ordered = ordered.select_related("camera", "plate")
     for read in ordered.iterator(chunk_size=size + 1):
         if _in_polygon(read, data.get("area")):
             found.append(read)
@@ -165,6 +169,16 @@ def page(reads: PlateReadQuerySet, data: dict[str, Any], size: int = PAGE) -> Pa
                 break
     shown = found[:size]
     return Page(shown, len(found) > size, cursor_of(shown[-1]) if shown else "")
+
+
+def _page_by_ids(ordered: PlateReadQuerySet, size: int) -> Page:
+    """The page's ids first, from the index alone, then only those rows: sorting
+    whole rows read every matching row from the table."""
+    ids = list(ordered.values_list("id", flat=True)[: size + 1])
+    rows = PlateRead.objects.filter(id__in=ids[:size]).select_related("camera", "plate")
+    by_id = {r.id: r for r in rows}
+    shown = [by_id[i] for i in ids[:size]]
+    return Page(shown, len(ids) > size, cursor_of(shown[-1]) if shown else "")
 
 
 def capped_count(reads: PlateReadQuerySet, area: dict[str, Any] | None = None) -> str:
