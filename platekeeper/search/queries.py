@@ -133,6 +133,8 @@ class Page:
     reads: list[PlateRead]
     more: bool
     cursor: str  # continues after the last read shown
+    # How many match, up to COUNT_CAP + 1, when the page's own query could tell.
+    total: int | None = None
 
     @property
     def ids(self) -> list[int]:
@@ -152,14 +154,15 @@ def after_cursor(reads: PlateReadQuerySet, cursor: str) -> PlateReadQuerySet:
     return reads.filter(Q(captured_at__lt=at) | Q(captured_at=at, id__lt=read_id))
 
 
-def page(reads: PlateReadQuerySet, data: dict[str, Any], size: int = PAGE) -> Page:
+def page(reads: PlateReadQuerySet, data: dict[str, Any], size: int) -> Page:
     """The next page of results, newest first."""
     ordered = reads.order_by("-captured_at", "-id")
     if data.get("after"):
         ordered = after_cursor(ordered, data["after"])
     area = data.get("area")
     if not area or "polygon" not in area:
-        return _page_by_ids(ordered, size)
+        # A first page counts as it goes: one pass over the index, not two.
+        return _page_by_ids(ordered, size, count=not data.get("after"))
     found: list[PlateRead] = []
     ordered = ordered.select_related("camera", "plate")
     for read in ordered.iterator(chunk_size=size + 1):
@@ -171,14 +174,22 @@ def page(reads: PlateReadQuerySet, data: dict[str, Any], size: int = PAGE) -> Pa
     return Page(shown, len(found) > size, cursor_of(shown[-1]) if shown else "")
 
 
-def _page_by_ids(ordered: PlateReadQuerySet, size: int) -> Page:
+def _page_by_ids(ordered: PlateReadQuerySet, size: int, count: bool) -> Page:
     """The page's ids first, from the index alone, then only those rows: sorting
-    whole rows read every matching row from the table."""
-    ids = list(ordered.values_list("id", flat=True)[: size + 1])
+    whole rows read every matching row from the table. With `count`, the ids go
+    on to COUNT_CAP + 1, so the same pass gives the capped count."""
+    limit = max(size, COUNT_CAP) + 1 if count else size + 1
+    ids = list(ordered.values_list("id", flat=True)[:limit])
     rows = PlateRead.objects.filter(id__in=ids[:size]).select_related("camera", "plate")
     by_id = {r.id: r for r in rows}
     shown = [by_id[i] for i in ids[:size]]
-    return Page(shown, len(ids) > size, cursor_of(shown[-1]) if shown else "")
+    cursor = cursor_of(shown[-1]) if shown else ""
+    return Page(shown, len(ids) > size, cursor, len(ids) if count else None)
+
+
+def capped(n: int) -> str:
+    """A count as shown: "10,000+" past the cap."""
+    return f"{COUNT_CAP:,}+" if n > COUNT_CAP else f"{n:,}"
 
 
 def capped_count(reads: PlateReadQuerySet, area: dict[str, Any] | None = None) -> str:
@@ -193,4 +204,4 @@ def capped_count(reads: PlateReadQuerySet, area: dict[str, Any] | None = None) -
                 break
     else:
         n = reads.order_by()[: COUNT_CAP + 1].count()
-    return f"{COUNT_CAP:,}+" if n > COUNT_CAP else f"{n:,}"
+    return capped(n)

@@ -89,7 +89,7 @@ def plate_search(
     via: str = "web",
     *,
     action: Action = Action.SEARCH,
-    size: int = queries.PAGE,
+    size: int | None = None,
     export: str = "",
     request: HttpRequest | None = None,
 ) -> Search:
@@ -148,13 +148,15 @@ def plate_search(
     reads = queries.filtered(queries.searchable_reads(user, caps, rules), cleaned)
     try:
         with time_limit():
-            found = queries.page(reads, cleaned, size)
-            # Counting is a second pass over the matches: only when there is more to show.
-            count = (
-                queries.capped_count(reads, cleaned["area"])
-                if found.more or cleaned.get("after")
-                else f"{len(found.reads):,}"
-            )
+            found = queries.page(reads, cleaned, size or queries.PAGE)
+            # Counting is a second pass over the matches: only when the page's
+            # own pass could not tell and there is more to show.
+            if found.total is not None:
+                count = queries.capped(found.total)
+            elif found.more or cleaned.get("after"):
+                count = queries.capped_count(reads, cleaned["area"])
+            else:
+                count = f"{len(found.reads):,}"
     except TooSlow as exc:
         return _refuse(actor, form, data, f"{exc}: narrow it", 400, **extra)
     purpose = rules.purpose(cleaned["purpose"])

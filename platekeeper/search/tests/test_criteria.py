@@ -233,4 +233,11 @@ class CriteriaTestCase(BaseTestCase):
         self.assertTrue(second.more)
         with mock.patch.object(queries, "COUNT_CAP", 3):
             self.assertEqual(queries.capped_count(reads), "3+")
+            # The first page counts in its own pass, capped the same way.
+            with mock.patch.object(queries, "PAGE", 2):
+                page = self.login(self.dave).post(
+                    "/search/", {**WHY, "plate": "7*", "match": "partial"}
+                )
+            self.assertEqual(page.context["count"], "3+")
         self.assertEqual(queries.capped_count(reads), "5")
+        self.assertEqual(queries.page(reads, {}, size=2).total, 5)
