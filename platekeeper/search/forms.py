@@ -126,6 +126,13 @@ class SearchForm(WhyForm, AreaFields):
     vehicle_type = forms.CharField(max_length=30, required=False)
     direction = forms.ChoiceField(choices=list(DIRECTIONS.items()), required=False)
     after = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Work for a federal task force is recorded as such; the results stay with
+    # this department and the federal agency receives nothing (R30, R32).
+    task_force = forms.CharField(
+        label="Federal task force, if this is task-force work",
+        max_length=100,
+        required=False,
+    )
 
     def __init__(
         self,

@@ -113,6 +113,15 @@ class CriteriaTestCase(BaseTestCase):
             rules, {self.exact.id: "Exact plate", offered: "OCR candidate"}
         )
 
+    @pytest.mark.requirement("R32")
+    def test_it_records_federal_task_force_work_as_such(self) -> None:
+        page = self.login(self.dave).post(
+            "/search/", {**WHY, "plate": "7ABC123", "task_force": "FBI Safe Streets"}
+        )
+        self.assertContains(page, "a federal agency may not receive ALPR data")
+        [record] = self.access_records(action=Action.SEARCH)
+        self.assertEqual(record.criteria["task_force"], "FBI Safe Streets")
+
     def test_it_says_which_rule_each_result_matched(self) -> None:
         response = self.login(self.dave).post(
             "/search/", {**WHY, "plate": "7ABC123", "match": "misread"}
