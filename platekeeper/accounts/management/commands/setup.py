@@ -18,7 +18,7 @@ from platekeeper.audit.models import Action
 from platekeeper.audit.record import Actor, Entry, record_in_action
 from platekeeper.policy import actions as policy_actions
 from platekeeper.policy.models import PolicyVersion
-from platekeeper.policy.profiles import rules_for
+from platekeeper.policy.profiles import PROFILES, rules_for
 
 ACTOR = Actor.system("setup")
 
@@ -39,7 +39,12 @@ class Command(BaseCommand):
             "--agency-ori",
             default=os.environ.get("PLATEKEEPER_AGENCY_ORI", "CA0000000"),
         )
-        parser.add_argument("--profile", default="california")
+        parser.add_argument(
+            "--profile",
+            default="california",
+            choices=sorted(PROFILES),
+            help="the jurisdiction profile the first Policy version starts from",
+        )
         parser.add_argument("--admin", default="admin")
         parser.add_argument(
             "--demo",
