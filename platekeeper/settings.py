@@ -34,6 +34,9 @@ DATA_DIR = Path(os.environ.get("PLATEKEEPER_DATA_DIR", "./var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 IMAGES_DIR = DATA_DIR / "images"
 DOCUMENTS_DIR = DATA_DIR / "documents"
+# The department the public policy page speaks for (and `setup` creates).
+AGENCY_NAME = os.environ.get("PLATEKEEPER_AGENCY_NAME", "Hawthorne Police Department")
+AGENCY_ORI = os.environ.get("PLATEKEEPER_AGENCY_ORI", "CA0000000")
 EXPORTS_DIR = DATA_DIR / "exports"
 
 

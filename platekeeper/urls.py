@@ -44,4 +44,5 @@ urlpatterns = [
     path("", include("platekeeper.audit.urls")),
     path("", include("platekeeper.retention.urls")),
     path("", include("platekeeper.sharing.urls")),
+    path("", include("platekeeper.policy.urls")),
 ]

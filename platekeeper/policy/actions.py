@@ -10,11 +10,16 @@ from django.utils import timezone
 
 from platekeeper.audit.models import Action
 from platekeeper.audit.record import Actor, Entry, record_in_action
+from platekeeper.policy import page
 from platekeeper.policy.models import PolicyVersion
 from platekeeper.policy.rules import Rules
 
 
 class InvalidTransition(Exception):
+    pass
+
+
+class IncompletePolicy(ValueError):
     pass
 
 
@@ -38,7 +43,12 @@ def save_draft(
 @transaction.atomic
 def publish(draft: PolicyVersion, *, actor: Actor) -> PolicyVersion:
     """Put a draft in force. The version it replaces stays readable."""
-    draft.parsed  # noqa: B018 - raises ValidationError on an unenforceable draft
+    missing = draft.parsed.missing_elements()  # ValidationError: unenforceable
+    if missing:
+        raise IncompletePolicy(
+            "a published policy holds all seven elements of Civil Code 1798.90.51(b)(2); "
+            f"missing: {', '.join(missing)}"
+        )
     n = PolicyVersion.objects.filter(
         pk=draft.pk, status=PolicyVersion.Status.DRAFT
     ).update(
@@ -48,10 +58,15 @@ def publish(draft: PolicyVersion, *, actor: Actor) -> PolicyVersion:
     )
     if n != 1:  # published (or removed) by someone else first
         raise InvalidTransition(f"Policy v{draft.number} is not a draft")
+    draft.refresh_from_db()
+    # The text is frozen as it reads now; update(), because a published
+    # version's save() refuses every change.
+    text = page.render(draft)
+    PolicyVersion.objects.filter(pk=draft.pk).update(rendered=text)
+    draft.rendered = text
     record_in_action(
         actor, Entry(Action.POLICY_PUBLISHED, {"policy_version": draft.number})
     )
-    draft.refresh_from_db()
     return draft
 
 

@@ -45,6 +45,8 @@ class PolicyVersion(models.Model):
     )
     published_at = models.DateTimeField(null=True, blank=True)
     published_by_username = models.CharField(max_length=150, blank=True)
+    # The public text as it read when published: frozen with the version (R21).
+    rendered = models.TextField(blank=True)
 
     objects = PolicyVersionQuerySet.as_manager()
 

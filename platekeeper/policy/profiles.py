@@ -127,6 +127,40 @@ CALIFORNIA = {
         # immigration enforcement (SB 54).
         "never_alert": ["immigration_violator"],
     },
+    "statements": {
+        "monitoring": (
+            "All ALPR data is accessible only through a password- and one-time-code-protected "
+            "system that records every access by name, agency, date, time, purpose and case "
+            "number before any data is shown (Civil Code 1798.90.52). Accesses are monitored "
+            "as they happen for the flags this Policy defines; auditors review a sample of "
+            "searches and hot-list entries, every flagged one included, on the schedule below "
+            "(427.5(c)), and the security log weekly."
+        ),
+        "sharing": (
+            "ALPR data is shared only with law-enforcement or prosecutorial agencies for "
+            "official purposes, on a written request naming the agency, the person requesting "
+            "and the intended purpose, reviewed and approved by the Administrative Division "
+            "Commander or the designee before it is fulfilled and kept on file for at least "
+            "two years (427.6). Requests from others follow the Records Maintenance and "
+            "Release Policy. The department does not share ALPR data with commercial or "
+            "private entities and does not confirm or deny that data exists to anyone not "
+            "eligible to receive it. Hosting and towing services are not sharing."
+        ),
+        "accuracy": (
+            "An alert is unverified until the officer has compared the plate, state and "
+            "vehicle and re-checked the record through CLETS (427.3(f)); enforcement before "
+            "verification is recorded with a reason and reviewed. Misreads are corrected on "
+            "the read, the original kept and the correction recorded; hot lists are replaced "
+            "at each refresh and flagged when stale; false hits are counted per camera."
+        ),
+        "destruction": (
+            "Data is kept for at least the periods below and then purged automatically "
+            "(Government Code 34090.6), unless it is, or will likely become, evidence in a "
+            "criminal or civil action or is subject to discovery: then a legal hold keeps it "
+            "and it is downloaded to portable media and booked into evidence (427.4). Each "
+            "purge is recorded with what it removed."
+        ),
+    },
     "custodian_title": "Administrative Division Commander",
     "administrator_designee": {
         "name": "Not yet designated",
@@ -143,6 +177,8 @@ NEW_HAMPSHIRE = {
         **CALIFORNIA["retention"],  # type: ignore[dict-item]
         DataClass.READS: {"minimum": timedelta(minutes=3)},
     },
+    # Civil Code 1798.90.55(a) is California's.
+    "requires_public_meeting": False,
 }
 
 PROFILES = {"california": CALIFORNIA, "new_hampshire": NEW_HAMPSHIRE}

@@ -7,7 +7,7 @@ one the code can enforce.
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 from enum import StrEnum
 from typing import Annotated
 
@@ -30,6 +30,18 @@ class DataClass(StrEnum):
 FLOORS = {
     DataClass.ACCESS_RECORDS: timedelta(days=365),
     DataClass.SHARING_RECORDS: timedelta(days=730),
+}
+
+
+# Civil Code § 1798.90.51(b)(2)(A)–(G): what a usage and privacy policy holds.
+ELEMENTS = {
+    "A": "authorized purposes",
+    "B": "job titles of authorized users and their training",
+    "C": "how the system is monitored, including periodic audits",
+    "D": "sharing: purposes, process and restrictions",
+    "E": "the custodian's title",
+    "F": "accuracy and error correction",
+    "G": "retention and the destruction process",
 }
 
 
@@ -181,6 +193,31 @@ class Retention(Rule):
         return self
 
 
+class Statements(Rule):
+    """The elements of § 1798.90.51(b)(2) that are prose: the policy page prints
+    them beside the values the code enforces (R20)."""
+
+    # C: how the system is monitored for security and compliance (the audit
+    # frequency and flags come from `audits`).
+    monitoring: Annotated[str, Field(max_length=4000)] = ""
+    # D: sharing purposes, process and restrictions (the recipient rule comes
+    # from `sharing`).
+    sharing: Annotated[str, Field(max_length=4000)] = ""
+    # F: how the data is kept accurate and errors are corrected.
+    accuracy: Annotated[str, Field(max_length=4000)] = ""
+    # G: the destruction process (the periods come from `retention`).
+    destruction: Annotated[str, Field(max_length=4000)] = ""
+
+
+class PublicMeeting(Rule):
+    """§ 1798.90.55(a): the governing body's meeting with public comment before
+    the program starts (R22)."""
+
+    held_on: date
+    body: Text
+    agenda_item: Text
+
+
 class Person(Rule):
     name: Text
     title: Text
@@ -204,6 +241,10 @@ class Rules(Rule):
     hot_lists: HotListRules = Field(default_factory=HotListRules)
     audits: AuditRules = Field(default_factory=AuditRules)
     sharing: SharingRules = Field(default_factory=SharingRules)
+    statements: Statements = Field(default_factory=Statements)
+    public_meeting: PublicMeeting | None = None
+    # California: the program is not active until the meeting is recorded.
+    requires_public_meeting: bool = True
     # Gov. Code 34090.6: the council resolution and the city attorney's written
     # consent that authorize destroying records after their retention. While
     # empty the purge still runs, and the dashboard and policy page say so.
@@ -240,6 +281,23 @@ class Rules(Rule):
                     "(CJIS AU-11; Policy 427 for sharing records): a Policy cannot lower that"
                 )
         return value
+
+    def missing_elements(self) -> list[str]:
+        """The § 1798.90.51(b)(2) elements this Policy lacks, as "F (accuracy …)"."""
+        have = {
+            "A": bool(self.purposes),
+            "B": bool(self.job_titles and self.training),
+            "C": bool(self.statements.monitoring.strip()),
+            "D": bool(self.statements.sharing.strip()),
+            "E": bool(self.custodian_title.strip()),
+            "F": bool(self.statements.accuracy.strip()),
+            "G": bool(self.statements.destruction.strip()),
+        }
+        return [f"{k} ({ELEMENTS[k]})" for k, present in have.items() if not present]
+
+    @property
+    def program_active(self) -> bool:
+        return self.public_meeting is not None or not self.requires_public_meeting
 
     def purge_every(self) -> timedelta:
         """How often the purge runs: a third of the shortest retention in force,

@@ -6,6 +6,7 @@ import os
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -31,9 +32,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
             "--agency-name",
-            default=os.environ.get(
-                "PLATEKEEPER_AGENCY_NAME", "Hawthorne Police Department"
-            ),
+            default=settings.AGENCY_NAME,
         )
         parser.add_argument(
             "--agency-ori",

@@ -1,0 +1,86 @@
+"""The public transparency figures equal the database's counts, and carry no plate (R23)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from platekeeper.hotlists.models import Alert, Hit, HotList
+from platekeeper.test import BaseTestCase
+
+WHY = {"purpose": "criminal_investigation", "case_number": "HPD-26-0900"}
+
+
+@override_settings(AGENCY_ORI="CA0194200")
+class TransparencyTestCase(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        now = timezone.now()
+        self.make_read("7ABC123", captured_at=now - timedelta(days=2))
+        read = self.make_read("8DEF456", captured_at=now - timedelta(days=40))
+        self.make_read("5GHI789", camera=self.inglewood_camera)  # another agency's
+        hot_list = HotList.objects.create(
+            agency=self.hawthorne, name="Stolen", source="agency", created_by="dave"
+        )
+        entry = hot_list.entries.create(
+            plate="8DEF456", category="V", entered_by="dave"
+        )
+        hit = Hit.objects.create(
+            read_id=read.id,
+            entry=entry,
+            hot_list=hot_list,
+            camera_id=self.camera.id,
+            plate="8DEF456",
+            how=Hit.How.EXACT,
+        )
+        Alert.objects.create(
+            hit=hit,
+            agency=self.hawthorne,
+            hot_list=hot_list,
+            status=Alert.Status.CLOSED,
+            disposition=Alert.Disposition.CONFIRMED,
+            result=Alert.Result.VEHICLE_RECOVERED,
+        )
+        self.login(self.dave).post("/search/", {**WHY, "plate": "7ABC123"})
+        self.client.logout()
+
+    def figure(self, data: dict, name: str, period: str) -> int:
+        [value] = [
+            f["value"]
+            for f in data["figures"]
+            if (f["figure"], f["period"]) == (name, period)
+        ]
+        return int(value)
+
+    @pytest.mark.requirement("R23")
+    def test_it_counts_what_the_database_holds(self) -> None:
+        data = self.client.get("/transparency.json").json()
+        self.assertEqual(self.figure(data, "Cameras in use", "now"), 1)
+        self.assertEqual(self.figure(data, "Reads collected", "30 days"), 1)
+        self.assertEqual(self.figure(data, "Reads collected", "12 months"), 2)
+        self.assertEqual(self.figure(data, "Hot-list hits (alerts)", "12 months"), 1)
+        self.assertEqual(self.figure(data, "Alerts confirmed", "12 months"), 1)
+        self.assertEqual(self.figure(data, "Vehicles recovered", "12 months"), 1)
+        self.assertEqual(
+            self.figure(data, "Searches: criminal_investigation", "30 days"), 1
+        )
+        self.assertEqual(data["retention_of_reads"], "1 year")
+
+    @pytest.mark.requirement("R23")
+    def test_it_shows_no_plate_in_any_public_form(self) -> None:
+        pages = [
+            self.client.get(u)
+            for u in (
+                "/transparency",
+                "/transparency.json",
+                "/transparency.csv",
+                "/policy",
+            )
+        ]
+        for page in pages:
+            self.assertEqual(page.status_code, 200)
+            for plate in ("7ABC123", "8DEF456", "5GHI789"):
+                self.assertNotIn(plate, page.content.decode())
