@@ -55,6 +55,7 @@ def render(version: PolicyVersion) -> str:
                     CLASS_NAMES[c],
                     duration(r.minimum),
                     duration(r.maximum) if r.maximum else "",
+                    duration(r.restricted_after) if r.restricted_after else "",
                 )
                 for c, r in rules.retention.items()
             ],

@@ -168,20 +168,150 @@ CALIFORNIA = {
     },
 }
 
-# RSA 261:75-b VIII: a read that is not a hit is purged within three minutes;
-# the rest of the Hawthorne rules stand until the department writes its own.
-NEW_HAMPSHIRE = {
-    **CALIFORNIA,
-    "jurisdiction": "New Hampshire (RSA 261:75-b)",
-    "retention": {
-        **CALIFORNIA["retention"],  # type: ignore[dict-item]
-        DataClass.READS: {"minimum": timedelta(minutes=3)},
+CALIFORNIA["sources"] = [
+    {
+        "setting": "recipients: California public law-enforcement and prosecutorial agencies",
+        "citation": "Civil Code 1798.90.55(b); AG bulletin 2023-DLE-06",
+        "confirmed": True,
     },
-    # Civil Code 1798.90.55(a) is California's.
-    "requires_public_meeting": False,
-}
+    {
+        "setting": "reads kept at least one year, then purged unless held",
+        "citation": "Government Code 34090.6 as applied by Policy 427.4",
+        "confirmed": True,
+    },
+    {
+        "setting": "a public-comment meeting before the program starts",
+        "citation": "Civil Code 1798.90.55(a)",
+        "confirmed": True,
+    },
+]
 
-PROFILES = {"california": CALIFORNIA, "new_hampshire": NEW_HAMPSHIRE}
+
+def _state(
+    jurisdiction: str,
+    state: str,
+    reads: timedelta,
+    sources: list[dict[str, object]],
+    restricted_after: timedelta | None = None,
+) -> dict[str, object]:
+    """Another state's starting values: the Hawthorne rules with that state's
+    retention of reads and in-state recipients. Counsel checks each before use."""
+    retention = dict(CALIFORNIA["retention"])  # type: ignore[call-overload]
+    retention[DataClass.READS] = {
+        "minimum": reads,
+        "restricted_after": restricted_after,
+    }
+    return {
+        **CALIFORNIA,
+        "jurisdiction": jurisdiction,
+        "retention": retention,
+        "sharing": {"recipient_states": [state]},
+        # Civil Code 1798.90.55(a) is California's.
+        "requires_public_meeting": False,
+        "sources": sources,
+    }
+
+
+# REQUIREMENTS.md 5.2. Several values are marked unconfirmed there: they must be
+# checked by the agency's counsel, and the policy page says so.
+NEW_HAMPSHIRE = _state(
+    "New Hampshire (RSA 261:75-b; Saf-C 7200)",
+    "NH",
+    timedelta(minutes=3),
+    [
+        {
+            "setting": "a read that is not a hit is purged within 3 minutes",
+            "citation": "RSA 261:75-b (secondary sources; statute text not retrieved)",
+            "confirmed": False,
+        },
+        {
+            "setting": "annual report of matches, stops and arrests; lists updated daily",
+            "citation": "Saf-C 7204.01",
+            "confirmed": False,
+        },
+    ],
+)
+MAINE = _state(
+    "Maine (29-A MRSA 2117-A)",
+    "ME",
+    timedelta(days=21),
+    [
+        {
+            "setting": "reads kept 21 days unless part of an active investigation",
+            "citation": "29-A MRSA 2117-A (secondary sources)",
+            "confirmed": False,
+        },
+        {
+            "setting": "data confidential; law enforcement, DOT and turnpike only",
+            "citation": "29-A MRSA 2117-A",
+            "confirmed": False,
+        },
+    ],
+)
+MINNESOTA = _state(
+    "Minnesota (Minn. Stat. 13.824)",
+    "MN",
+    timedelta(days=60),
+    [
+        {
+            "setting": "non-investigative data destroyed after 60 days",
+            "citation": "Minn. Stat. 13.824 (current subdivision text not retrieved)",
+            "confirmed": False,
+        },
+        {
+            "setting": "public log of use; independent biennial audit",
+            "citation": "Minn. Stat. 13.824 subd. 5–6",
+            "confirmed": False,
+        },
+    ],
+)
+COLORADO = _state(
+    "Colorado (C.R.S. 24-72-113)",
+    "CO",
+    timedelta(days=3 * 365),
+    [
+        {
+            "setting": "destroyed after 3 years; after the first year opened only with a "
+            "reason, recorded with the person",
+            "citation": "C.R.S. 24-72-113",
+            "confirmed": True,
+        },
+        {
+            "setting": "SB26-070 (warrant after 3 days, 30-day retention) is pending",
+            "citation": "SB26-070 (2026)",
+            "confirmed": False,
+        },
+    ],
+    restricted_after=timedelta(days=365),
+)
+VIRGINIA = _state(
+    "Virginia (Code 2.2-5517, HB 2724 of 2025)",
+    "VA",
+    timedelta(days=21),
+    [
+        {
+            "setting": "reads kept 21 days (the Governor proposed 30; the enacted value is "
+            "unconfirmed)",
+            "citation": "HB 2724 (2025), Code 2.2-5517",
+            "confirmed": False,
+        },
+        {
+            "setting": "sharing limited to Virginia law enforcement and Commonwealth's "
+            "Attorneys; not out of state or federal",
+            "citation": "Code 2.2-5517 (secondary source)",
+            "confirmed": False,
+        },
+    ],
+)
+
+PROFILES = {
+    "california": CALIFORNIA,
+    "new_hampshire": NEW_HAMPSHIRE,
+    "maine": MAINE,
+    "minnesota": MINNESOTA,
+    "colorado": COLORADO,
+    "virginia": VIRGINIA,
+}
 
 
 def rules_for(profile: str) -> Rules:

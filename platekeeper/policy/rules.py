@@ -183,6 +183,9 @@ class Retention(Rule):
 
     minimum: timedelta
     maximum: timedelta | None = None
+    # Colorado (C.R.S. 24-72-113): data older than this is opened only with a
+    # stated reason, recorded with the person (reads only).
+    restricted_after: timedelta | None = None
 
     @model_validator(mode="after")
     def _floor_below_cap(self) -> Retention:
@@ -190,7 +193,17 @@ class Retention(Rule):
             raise ValueError("the retention floor must be positive")
         if self.maximum is not None and self.maximum < self.minimum:
             raise ValueError("the retention floor is above its cap")
+        if self.restricted_after is not None and self.restricted_after >= self.minimum:
+            raise ValueError("restricted access starts before the data is purged")
         return self
+
+
+class Source(Rule):
+    """Where a profile's value comes from, and whether counsel has confirmed it."""
+
+    setting: Text
+    citation: Text
+    confirmed: bool
 
 
 class Statements(Rule):
@@ -245,6 +258,8 @@ class Rules(Rule):
     public_meeting: PublicMeeting | None = None
     # California: the program is not active until the meeting is recorded.
     requires_public_meeting: bool = True
+    # The law behind the profile's values; unconfirmed ones need counsel's check.
+    sources: list[Source] = Field(default_factory=list)
     # Gov. Code 34090.6: the council resolution and the city attorney's written
     # consent that authorize destroying records after their retention. While
     # empty the purge still runs, and the dashboard and policy page say so.

@@ -232,7 +232,7 @@ def run(user: Any, actor: Any, data: Any, rules: Any, export: str = "") -> Resul
 
     form = CanvassForm(data, rules=rules)
     caps = capabilities(user, rules)
-    extra = {"export": export} if export else {}
+    extra: dict[str, Any] = {"export": export} if export else {}
 
     def refuse(reason: str, status: int) -> Result:
         record_access(
@@ -252,7 +252,13 @@ def run(user: Any, actor: Any, data: Any, rules: Any, export: str = "") -> Resul
         return refuse(form.refusal(), 400)
     if export and Capability.EXPORT not in caps:
         return refuse("your job title may not export ALPR data", 403)
-    reads = queries.searchable_reads(user, caps, rules)
+    reads, withheld = queries.without_reason(
+        queries.searchable_reads(user, caps, rules),
+        rules,
+        form.cleaned_data["justification"],
+    )
+    if withheld:
+        extra["older_reads_withheld"] = True
     try:
         with time_limit():
             groups = canvass(reads, form)

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from platekeeper.lib import geo
 from platekeeper.policy.capabilities import Capability
-from platekeeper.policy.rules import Rules
+from platekeeper.policy.rules import DataClass, Rules
 from platekeeper.reads.models import PlateRead, PlateReadQuerySet
 from platekeeper.search import criteria
 
@@ -45,6 +45,17 @@ def searchable_reads(
     if days is not None:
         reads = reads.filter(captured_at__gte=timezone.now() - timedelta(days=days))
     return reads
+
+
+def without_reason(
+    reads: PlateReadQuerySet, rules: Rules, justification: str
+) -> tuple[PlateReadQuerySet, bool]:
+    """Where the Policy restricts older reads (Colorado: after a year), keep them
+    out of a search that gives no reason; say whether any were kept out."""
+    after = rules.retention[DataClass.READS].restricted_after
+    if after is None or justification.strip():
+        return reads, False
+    return reads.filter(captured_at__gte=timezone.now() - after), True
 
 
 def filtered(

@@ -41,6 +41,8 @@ class Search:
     refused: str = ""
     held: bool = False
     lacking: list[Training] = field(default_factory=list)
+    # Older reads the Policy opens only with a reason were left out (no reason given).
+    withheld: bool = False
 
 
 def _refuse(
@@ -145,7 +147,12 @@ def plate_search(
             )
             refused.held = True
             return refused
-    reads = queries.filtered(queries.searchable_reads(user, caps, rules), cleaned)
+    searchable, withheld = queries.without_reason(
+        queries.searchable_reads(user, caps, rules), rules, cleaned["justification"]
+    )
+    if withheld:
+        extra["older_reads_withheld"] = True
+    reads = queries.filtered(searchable, cleaned)
     try:
         with time_limit():
             found = queries.page(reads, cleaned, size or queries.PAGE)
@@ -188,4 +195,5 @@ def plate_search(
         access,
         purpose,
         version.number,
+        withheld=withheld,
     )

@@ -86,6 +86,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "access": done.access,
             "purpose": done.purpose,
             "policy_version": done.policy_version,
+            "withheld": done.withheld,
             **_may(request),
             "hidden": hidden_fields(done.form),
             **_map(request.user),

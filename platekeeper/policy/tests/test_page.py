@@ -81,3 +81,20 @@ class PolicyPageTestCase(BaseTestCase):
             page, "Hawthorne City Council, March 10, 2026, agenda item 12-B"
         )
         self.assertNotContains(page, "not active")
+
+    @pytest.mark.requirement("R29")
+    def test_it_names_each_profile_and_marks_its_unconfirmed_values(self) -> None:
+        from platekeeper.policy.actions import publish_profile
+        from platekeeper.policy.profiles import PROFILES, rules_for
+
+        for name in PROFILES:
+            with self.subTest(profile=name):
+                rules = rules_for(name)
+                publish_profile(rules, actor=ACTOR, note=name)
+                page = self.client.get("/policy").content.decode()
+                self.assertIn(rules.jurisdiction, page)
+                for source in rules.sources:
+                    self.assertIn(source.citation, page)
+                if any(not s.confirmed for s in rules.sources):
+                    self.assertIn("to be checked by the agency", page)
+        self.assertIn("3 minutes", self.client.get("/policy/v3").content.decode())  # NH
