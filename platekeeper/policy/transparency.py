@@ -48,7 +48,8 @@ class Figures:
         }
 
 
-def _agency() -> Agency | None:
+def reporting_agency() -> Agency | None:
+    """The department these public pages speak for (PLATEKEEPER_AGENCY_ORI)."""
     return Agency.objects.filter(ori=settings.AGENCY_ORI).first()
 
 
@@ -103,7 +104,7 @@ def _period_rows(
 
 
 def figures(rules: Rules, now: datetime | None = None) -> Figures | None:
-    agency = _agency()
+    agency = reporting_agency()
     if agency is None:
         return None
     now = now or timezone.now()

@@ -8,4 +8,9 @@ urlpatterns = [
     path("transparency", views.transparency_page, name="transparency"),
     path("transparency.json", views.transparency_json, name="transparency-json"),
     path("transparency.csv", views.transparency_csv, name="transparency-csv"),
+    path(
+        "transparency/report-<int:year>.pdf",
+        views.council_report,
+        name="transparency-council-report",
+    ),
 ]

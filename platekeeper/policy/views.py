@@ -8,10 +8,11 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from platekeeper.accounts.middleware import before_second_factor
-from platekeeper.policy import page, transparency
+from platekeeper.policy import council, page, transparency
 from platekeeper.policy.models import PolicyVersion, rules_of
 
 
@@ -71,7 +72,12 @@ def _figures(request: HttpRequest) -> transparency.Figures:
 
 @before_second_factor
 def transparency_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "policy/transparency.html", {"figures": _figures(request)})
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "policy/transparency.html",
+        {"figures": _figures(request), "years": [this_year, this_year - 1]},
+    )
 
 
 @before_second_factor
@@ -89,4 +95,14 @@ def transparency_csv(request: HttpRequest) -> HttpResponse:
     writer.writerows(["Shared with", "all time", name] for name in figures.shared_with)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="alpr-transparency.csv"'
+    return response
+
+
+@before_second_factor
+def council_report(request: HttpRequest, year: int) -> HttpResponse:
+    agency = transparency.reporting_agency()
+    if agency is None:
+        raise Http404("the agency is not set up")
+    response = HttpResponse(council.pdf(agency, year), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="alpr-report-{year}.pdf"'
     return response

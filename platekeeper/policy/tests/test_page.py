@@ -98,3 +98,38 @@ class PolicyPageTestCase(BaseTestCase):
                 if any(not s.confirmed for s in rules.sources):
                     self.assertIn("to be checked by the agency", page)
         self.assertIn("3 minutes", self.client.get("/policy/v3").content.decode())  # NH
+
+    @pytest.mark.requirement("R21")
+    def test_it_changes_the_page_with_each_enforced_value(self) -> None:
+        base = self.policy.parsed.model_dump(mode="json")
+        designee = {"name": "Lt. Maria Ortiz", "title": "ALPR Administrator"}
+        training = [{**base["training"][0], "valid_days": 400}, *base["training"][1:]]
+        titles = [
+            *base["job_titles"],
+            {"title": "Crime Analyst", "capabilities": ["search_full"]},
+        ]
+        changes = {
+            "job_titles": (titles, "Crime Analyst"),
+            "training": (training, "valid 400 days"),
+            "sharing": (
+                {**base["sharing"], "recipient_states": ["CA", "NV"]},
+                "in CA, NV",
+            ),
+            "administrator_designee": (designee, "Lt. Maria Ortiz, ALPR Administrator"),
+            "audits": ({**base["audits"], "every_days": 14}, "Audits every 14 days"),
+        }
+        versions = []
+        for field, (value, shown) in changes.items():
+            with self.subTest(field=field):
+                before = self.client.get("/policy").content.decode()
+                self.assertNotIn(shown, before)
+                versions.append(
+                    publish(
+                        save_draft(self.changed(**{field: value}), actor=ACTOR),
+                        actor=ACTOR,
+                    )
+                )
+                self.assertIn(shown, self.client.get("/policy").content.decode())
+        first = self.client.get(f"/policy/v{self.policy.number}").content.decode()
+        for _, shown in changes.values():
+            self.assertNotIn(shown, first)

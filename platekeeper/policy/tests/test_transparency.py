@@ -9,6 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from platekeeper.hotlists.models import Alert, Hit, HotList
+from platekeeper.reads.models import PlateRead
 from platekeeper.test import BaseTestCase
 
 WHY = {"purpose": "criminal_investigation", "case_number": "HPD-26-0900"}
@@ -84,3 +85,22 @@ class TransparencyTestCase(BaseTestCase):
             self.assertEqual(page.status_code, 200)
             for plate in ("7ABC123", "8DEF456", "5GHI789"):
                 self.assertNotIn(plate, page.content.decode())
+
+    @pytest.mark.requirement("R23")
+    def test_it_reports_the_year_to_the_council_by_month_without_plates(self) -> None:
+        from platekeeper.policy import council
+        from platekeeper.search.tests.test_exports import pdf_text
+
+        year = timezone.localdate().year
+        rows = council.months(self.hawthorne, year)
+        ours = PlateRead.objects.filter(camera__agency=self.hawthorne)
+        this_year = [r for r in ours if timezone.localtime(r.captured_at).year == year]
+        self.assertEqual(sum(r[0] for r in rows), len(this_year))
+        self.assertEqual(sum(r[2] for r in rows), 1)  # the alert
+        self.assertEqual(sum(r[8] for r in rows), 1)  # the search
+        response = self.client.get(f"/transparency/report-{year}.pdf")
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        text = pdf_text(response.content)
+        self.assertIn(f"ALPR use in {year}", text)
+        for plate in ("7ABC123", "8DEF456", "5GHI789"):
+            self.assertNotIn(plate, text)
