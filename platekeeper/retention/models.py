@@ -112,6 +112,17 @@ class PurgeRun(models.Model):
         return f"purge {self.started_at:%Y-%m-%d %H:%M}: {self.reads} reads"
 
 
+class PendingImage(models.Model):
+    """An image whose last read was purged, written in the same transaction as
+    the purge: its file is removed after the commit, and a file a failed run
+    left behind is removed by the next one."""
+
+    digest = models.CharField(max_length=64, unique=True)
+
+    def __str__(self) -> str:
+        return self.digest
+
+
 class Horizon(models.Model):
     """Reads captured before `reads_before` may be deleted; the database refuses
     to delete any other (guard.py). Only the purge moves it."""

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from platekeeper.audit.models import Action
+from platekeeper.audit.models import Action, Outcome
 from platekeeper.audit.record import Actor, Entry, record_access
 from platekeeper.hotlists.models import Alert, Hit
 from platekeeper.hotlists.models import Entry as HotListEntry
@@ -32,7 +32,13 @@ from platekeeper.reads.models import (
     ReadCandidate,
     ReadCorrection,
 )
-from platekeeper.retention.models import HeldRead, Hold, Horizon, PurgeRun
+from platekeeper.retention.models import (
+    HeldRead,
+    Hold,
+    Horizon,
+    PendingImage,
+    PurgeRun,
+)
 
 BATCH = 5000
 SYSTEM = Actor.system("purge")
@@ -82,18 +88,33 @@ def run(now: datetime | None = None, *, dry_run: bool = False) -> PurgeRun:
         policy_version=version.number,
         reads_cutoff=cut.reads,
     )
-    if not dry_run:
+    if dry_run:
+        _steps(purge, cut, dry_run=True)
+        return purge
+    purge.save()
+    Horizon.objects.update_or_create(pk=1, defaults={"reads_before": cut.reads})
+    try:
+        _steps(purge, cut, dry_run=False)
+    except (DatabaseError, OSError) as exc:
+        # What was purged before the failure stays purged and counted; the run
+        # says why it stopped, and the next one carries on.
+        purge.error = f"{type(exc).__name__}: {exc}"[:2000]
+        raise
+    finally:
+        purge.finished_at = timezone.now()
         purge.save()
-        Horizon.objects.update_or_create(pk=1, defaults={"reads_before": cut.reads})
+        _record(purge, version)
+    return purge
+
+
+def _steps(purge: PurgeRun, cut: Cutoffs, *, dry_run: bool) -> None:
+    if not dry_run:
+        _remove_images(purge)  # what a failed run left
     _reads(purge, cut, dry_run)
     _old_hits(purge, cut, dry_run)
     _entries(purge, cut, dry_run)
     if not dry_run:
         _receipts(cut)
-        purge.finished_at = timezone.now()
-        purge.save()
-        _record(purge, version)
-    return purge
 
 
 def _reads(purge: PurgeRun, cut: Cutoffs, dry_run: bool) -> None:
@@ -150,12 +171,27 @@ def _purge_batch(purge: PurgeRun, rows: list[tuple[Any, ...]], cut: Cutoffs) -> 
         ReadCorrection.objects.filter(read_id__in=ids).delete()
         purge.reads += PlateRead.objects.filter(id__in=ids).delete()[0]
         digests = {d for r in gone for d in (r[2], r[3]) if d}
-        unused = digests - _still_used(digests)
-    purge.images += sum(blobs.delete(d) for d in unused)
+        PendingImage.objects.bulk_create(
+            (PendingImage(digest=d) for d in digests - _still_used(digests)),
+            ignore_conflicts=True,
+        )
+    _remove_images(purge)
     first, last = gone[0][1], gone[-1][1]
     purge.oldest_purged = min(filter(None, (purge.oldest_purged, first)))
     purge.newest_purged = max(filter(None, (purge.newest_purged, last)))
     purge.save()
+
+
+def _remove_images(purge: PurgeRun) -> None:
+    """Remove the files of images no read shows any more, this run's and any an
+    earlier run could not remove."""
+    pending = set(PendingImage.objects.values_list("digest", flat=True)[: BATCH * 2])
+    # Shown again since (the same bytes stored by a new read): kept.
+    done = _still_used(pending)
+    for digest in sorted(pending - done):
+        purge.images += blobs.delete(digest)
+        done.add(digest)
+    PendingImage.objects.filter(digest__in=done).delete()
 
 
 def _still_used(digests: set[str]) -> set[str]:
@@ -241,6 +277,8 @@ def _record(purge: PurgeRun, version: PolicyVersion) -> None:
                 "held_kept": purge.held_kept,
             },
             result_count=purge.reads,
+            outcome=Outcome.DENIED if purge.error else Outcome.ALLOWED,
+            reason=purge.error[:500],
             policy_version=version.number,
         ),
     )

@@ -150,6 +150,27 @@ class PurgeTestCase(BaseTestCase):
         self.assertEqual(done.images, 0)
         self.assertEqual(blobs.get(later.overview_image), JPEG_BYTES + b"read-image")
 
+    def test_it_records_a_run_that_stopped_and_why(self) -> None:
+        from unittest import mock
+
+        with time_machine.travel(timezone.now() + 366 * DAY):
+            with mock.patch.object(
+                purge.blobs, "delete", side_effect=OSError(5, "Input/output error")
+            ):
+                with self.assertRaises(OSError):
+                    purge.run()
+        [run] = PurgeRun.objects.all()
+        self.assertIn("Input/output error", run.error)
+        self.assertIsNotNone(run.finished_at)
+        self.assertEqual(run.reads, 1)  # the read went; its image is for the next run
+        [record] = self.access_records(action=Action.PURGE)
+        self.assertEqual(record.outcome, "denied")
+        self.assertIsNotNone(blobs.get(self.image))
+        with time_machine.travel(timezone.now() + 366 * DAY):
+            again = purge.run()
+        self.assertEqual(again.images, 1)
+        self.assertIsNone(blobs.get(self.image))
+
     def test_it_changes_nothing_on_a_dry_run(self) -> None:
         with time_machine.travel(timezone.now() + 366 * DAY):
             done = purge.run(dry_run=True)
