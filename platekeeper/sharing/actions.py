@@ -113,6 +113,17 @@ def enter(staff: Any, written: Written, rules: Rules) -> ReleaseRequest:
     return req
 
 
+def _refused(
+    user: Any, action: Action, criteria: dict[str, Any], reason: str
+) -> Refused:
+    """Record the refused attempt (R12), and give the exception to raise."""
+    record_access(
+        Actor.of_user(user),
+        Entry(action, criteria, outcome=Outcome.DENIED, reason=reason),
+    )
+    return Refused(reason)
+
+
 def may_approve(user: Any, rules: Rules) -> bool:
     """The commander (approve_sharing), or the designee the Policy names."""
     if Capability.APPROVE_SHARING in capabilities(user, rules):
@@ -131,8 +142,11 @@ def decide(
     req: ReleaseRequest, reviewer: Any, approve: bool, note: str, rules: Rules
 ) -> None:
     if not may_approve(reviewer, rules):
-        raise Refused(
-            "only the commander or the Policy's designee reviews release requests"
+        raise _refused(
+            reviewer,
+            Action.RELEASE_DECIDED,
+            _summary(req),
+            "only the commander or the Policy's designee reviews release requests",
         )
     with transaction.atomic():
         locked = ReleaseRequest.objects.select_for_update().get(pk=req.pk)
@@ -189,16 +203,7 @@ def fulfil_refusal(req: ReleaseRequest, staff: Any, rules: Rules) -> str:
 def fulfil(req: ReleaseRequest, staff: Any, rules: Rules) -> AccessRecord:
     """Run the request's query for the recipient and keep its package for download."""
     if why_not := fulfil_refusal(req, staff, rules):
-        record_access(
-            Actor.of_user(staff),
-            Entry(
-                Action.RELEASE_FULFILLED,
-                _summary(req),
-                outcome=Outcome.DENIED,
-                reason=why_not,
-            ),
-        )
-        raise Refused(why_not)
+        raise _refused(staff, Action.RELEASE_FULFILLED, _summary(req), why_not)
     reads = list(
         PlateRead.objects.filter(
             camera__agency_id=req.owner_id,
@@ -312,8 +317,11 @@ def open_share(
     """Let the request's agency search our reads directly until `ends_on`: it needs
     its own approved law-enforcement request, an end date, and periodic review."""
     if not may_approve(approver, rules):
-        raise Refused(
-            "only the commander or the Policy's designee opens a standing share"
+        raise _refused(
+            approver,
+            Action.SHARE_CHANGED,
+            {**_summary(req), "change": "open"},
+            "only the commander or the Policy's designee opens a standing share",
         )
     if req.kind != ReleaseRequest.Kind.LAW_ENFORCEMENT or req.status not in (
         ReleaseRequest.Status.APPROVED,
@@ -354,8 +362,11 @@ def open_share(
 def review_share(share: StandingShare, approver: Any, rules: Rules) -> None:
     """The periodic review: the share goes on to the next review, or it stops."""
     if not may_approve(approver, rules):
-        raise Refused(
-            "only the commander or the Policy's designee reviews a standing share"
+        raise _refused(
+            approver,
+            Action.SHARE_CHANGED,
+            {"share": share.pk, "change": "review"},
+            "only the commander or the Policy's designee reviews a standing share",
         )
     if share.ended_at is not None:
         raise Refused("this share has ended")
@@ -372,8 +383,11 @@ def review_share(share: StandingShare, approver: Any, rules: Rules) -> None:
 
 def end_share(share: StandingShare, user: Any, rules: Rules, reason: str) -> None:
     if not may_approve(user, rules):
-        raise Refused(
-            "only the commander or the Policy's designee ends a standing share"
+        raise _refused(
+            user,
+            Action.SHARE_CHANGED,
+            {"share": share.pk, "change": "end"},
+            "only the commander or the Policy's designee ends a standing share",
         )
     with transaction.atomic():
         StandingShare.objects.filter(pk=share.pk, ended_at=None).update(

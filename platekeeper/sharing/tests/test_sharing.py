@@ -318,7 +318,8 @@ class StandingShareTestCase(SharingWorld):
         self.assertIn(self.read.id, self.otto_sees())
         report = self.login(self.carl).get("/sharing/report")
         self.assertContains(report, "Inglewood Police Department (CA0194300) until")
-        [opened] = self.access_records(action=Action.SHARE_CHANGED)
+        refused, opened = self.access_records(action=Action.SHARE_CHANGED)
+        self.assertEqual(refused.outcome, Outcome.DENIED)  # carl's attempt
         self.assertEqual(opened.criteria["share"], share.pk)
 
     @pytest.mark.requirement("R33")
