@@ -258,6 +258,8 @@ class Rules(Rule):
     public_meeting: PublicMeeting | None = None
     # California: the program is not active until the meeting is recorded.
     requires_public_meeting: bool = True
+    # The transparency page shows where fixed cameras stand only when this is on.
+    public_camera_map: bool = False
     # The law behind the profile's values; unconfirmed ones need counsel's check.
     sources: list[Source] = Field(default_factory=list)
     # Gov. Code 34090.6: the council resolution and the city attorney's written

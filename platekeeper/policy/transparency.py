@@ -132,3 +132,16 @@ def figures(rules: Rules, now: datetime | None = None) -> Figures | None:
         retention=duration(rules.retention[DataClass.READS].minimum),
         designee=f"{designee.name}, {designee.title}",
     )
+
+
+def fixed_cameras() -> list[dict[str, Any]]:
+    """Where the agency's approved fixed cameras stand (patrol cars never shown)."""
+    agency = reporting_agency()
+    rows = Camera.objects.filter(
+        agency=agency,
+        approved=True,
+        kind=Camera.Kind.FIXED,
+        latitude__isnull=False,
+        longitude__isnull=False,
+    ).values_list("name", "latitude", "longitude")
+    return [{"name": n, "lat": lat, "lon": lon} for n, lat, lon in rows]

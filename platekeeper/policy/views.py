@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -73,10 +75,23 @@ def _figures(request: HttpRequest) -> transparency.Figures:
 @before_second_factor
 def transparency_page(request: HttpRequest) -> HttpResponse:
     this_year = timezone.localdate().year
+    figures = _figures(request)
+    found = rules_of(request)
+    cameras = (
+        transparency.fixed_cameras()
+        if found is not None and found[1].public_camera_map
+        else None
+    )
     return render(
         request,
         "policy/transparency.html",
-        {"figures": _figures(request), "years": [this_year, this_year - 1]},
+        {
+            "figures": figures,
+            "years": [this_year, this_year - 1],
+            "cameras": json.dumps(cameras) if cameras is not None else "",
+            "map_tiles": settings.MAP_TILES,
+            "map_attribution": settings.MAP_ATTRIBUTION,
+        },
     )
 
 

@@ -104,3 +104,19 @@ class TransparencyTestCase(BaseTestCase):
         self.assertIn(f"ALPR use in {year}", text)
         for plate in ("7ABC123", "8DEF456", "5GHI789"):
             self.assertNotIn(plate, text)
+
+    @pytest.mark.requirement("R23")
+    def test_it_maps_the_fixed_cameras_only_when_the_policy_says_so(self) -> None:
+        from platekeeper.audit.record import Actor
+        from platekeeper.policy.actions import publish, save_draft
+
+        self.assertNotContains(self.client.get("/transparency"), "camera-map")
+        rules = {
+            **self.policy.parsed.model_dump(mode="json"),
+            "public_camera_map": True,
+        }
+        actor = Actor.system("tests")
+        publish(save_draft(rules, actor=actor), actor=actor)
+        page = self.client.get("/transparency")
+        self.assertContains(page, 'id="camera-map"')
+        self.assertContains(page, "Hawthorne Blvd &amp; El Segundo NB")
