@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -28,10 +28,9 @@ from platekeeper.reads import blobs
 from platekeeper.reads.models import PlateRead
 from platekeeper.retention import packages
 from platekeeper.sharing import eligibility, pseudonyms
-from platekeeper.sharing.models import ReleaseRequest, StandingShare
+from platekeeper.sharing.models import ReleaseRequest
 
 SYSTEM = Actor.system("sharing")
-MAX_SHARE = timedelta(days=365)
 
 
 class Refused(ValueError):
@@ -58,7 +57,7 @@ class Written:
     city_attorney: str = ""
 
 
-def _summary(req: ReleaseRequest) -> dict[str, Any]:
+def summary(req: ReleaseRequest) -> dict[str, Any]:
     return {
         "request": req.pk,
         "recipient": req.recipient.ori,
@@ -103,7 +102,7 @@ def enter(staff: Any, written: Written, rules: Rules) -> ReleaseRequest:
             Actor.of_user(staff),
             Entry(
                 Action.RELEASE_ENTERED,
-                {**_summary(req), "emergency": req.emergency},
+                {**summary(req), "emergency": req.emergency},
                 case_number=req.case_number,
                 justification=req.purpose[:1000],
                 outcome=Outcome.DENIED if why_not else Outcome.ALLOWED,
@@ -113,7 +112,7 @@ def enter(staff: Any, written: Written, rules: Rules) -> ReleaseRequest:
     return req
 
 
-def _refused(
+def record_refusal(
     user: Any, action: Action, criteria: dict[str, Any], reason: str
 ) -> Refused:
     """Record the refused attempt (R12), and give the exception to raise."""
@@ -142,10 +141,10 @@ def decide(
     req: ReleaseRequest, reviewer: Any, approve: bool, note: str, rules: Rules
 ) -> None:
     if not may_approve(reviewer, rules):
-        raise _refused(
+        raise record_refusal(
             reviewer,
             Action.RELEASE_DECIDED,
-            _summary(req),
+            summary(req),
             "only the commander or the Policy's designee reviews release requests",
         )
     with transaction.atomic():
@@ -161,7 +160,7 @@ def decide(
             Actor.of_user(reviewer),
             Entry(
                 Action.RELEASE_DECIDED,
-                {**_summary(locked), "approve": approve},
+                {**summary(locked), "approve": approve},
                 case_number=locked.case_number,
                 justification=note[:1000],
                 outcome=Outcome.DENIED if refused or not approve else Outcome.ALLOWED,
@@ -203,7 +202,7 @@ def fulfil_refusal(req: ReleaseRequest, staff: Any, rules: Rules) -> str:
 def fulfil(req: ReleaseRequest, staff: Any, rules: Rules) -> AccessRecord:
     """Run the request's query for the recipient and keep its package for download."""
     if why_not := fulfil_refusal(req, staff, rules):
-        raise _refused(staff, Action.RELEASE_FULFILLED, _summary(req), why_not)
+        raise record_refusal(staff, Action.RELEASE_FULFILLED, summary(req), why_not)
     reads = list(
         PlateRead.objects.filter(
             camera__agency_id=req.owner_id,
@@ -224,7 +223,7 @@ def fulfil(req: ReleaseRequest, staff: Any, rules: Rules) -> AccessRecord:
         ),
         Entry(
             Action.RELEASE_FULFILLED,
-            {**_summary(req), "fulfilled_by": staff.get_username()},
+            {**summary(req), "fulfilled_by": staff.get_username()},
             purpose="release_request",
             case_number=req.case_number,
             justification=req.purpose[:1000],
@@ -301,7 +300,7 @@ def flag_late_emergencies(rules: Rules, now: datetime) -> list[ReleaseRequest]:
                 SYSTEM,
                 Entry(
                     Action.FLAG_RAISED,
-                    {**_summary(req), "flag": "emergency_release_unapproved"},
+                    {**summary(req), "flag": "emergency_release_unapproved"},
                     case_number=req.case_number,
                     outcome=Outcome.DENIED,
                     reason=f"no designee approval within {rules.sharing.emergency_approval_hours} hours",
@@ -309,95 +308,3 @@ def flag_late_emergencies(rules: Rules, now: datetime) -> list[ReleaseRequest]:
             )
         done.append(req)
     return done
-
-
-def open_share(
-    req: ReleaseRequest, approver: Any, ends_on: date, rules: Rules
-) -> StandingShare:
-    """Let the request's agency search our reads directly until `ends_on`: it needs
-    its own approved law-enforcement request, an end date, and periodic review."""
-    if not may_approve(approver, rules):
-        raise _refused(
-            approver,
-            Action.SHARE_CHANGED,
-            {**_summary(req), "change": "open"},
-            "only the commander or the Policy's designee opens a standing share",
-        )
-    if req.kind != ReleaseRequest.Kind.LAW_ENFORCEMENT or req.status not in (
-        ReleaseRequest.Status.APPROVED,
-        ReleaseRequest.Status.FULFILLED,
-    ):
-        raise Refused("a standing share rests on an approved law-enforcement request")
-    if why_not := eligibility.refusal(req.recipient, req.kind, rules):
-        raise Refused(why_not)
-    today = timezone.localdate()
-    if not today < ends_on <= today + MAX_SHARE:
-        raise Refused("a standing share ends within a year")
-    review = timedelta(days=rules.sharing.standing_review_days)
-    with transaction.atomic():
-        share = StandingShare.objects.create(
-            owner_id=req.owner_id,
-            recipient=req.recipient,
-            request=req,
-            ends_on=ends_on,
-            review_on=min(ends_on, today + review),
-            opened_by=approver,
-        )
-        record_in_action(
-            Actor.of_user(approver),
-            Entry(
-                Action.SHARE_CHANGED,
-                {
-                    **_summary(req),
-                    "share": share.pk,
-                    "change": "opened",
-                    "ends_on": ends_on.isoformat(),
-                },
-                case_number=req.case_number,
-            ),
-        )
-    return share
-
-
-def review_share(share: StandingShare, approver: Any, rules: Rules) -> None:
-    """The periodic review: the share goes on to the next review, or it stops."""
-    if not may_approve(approver, rules):
-        raise _refused(
-            approver,
-            Action.SHARE_CHANGED,
-            {"share": share.pk, "change": "review"},
-            "only the commander or the Policy's designee reviews a standing share",
-        )
-    if share.ended_at is not None:
-        raise Refused("this share has ended")
-    review = timezone.localdate() + timedelta(days=rules.sharing.standing_review_days)
-    with transaction.atomic():
-        StandingShare.objects.filter(pk=share.pk).update(
-            review_on=min(share.ends_on, review)
-        )
-        record_in_action(
-            Actor.of_user(approver),
-            Entry(Action.SHARE_CHANGED, {"share": share.pk, "change": "reviewed"}),
-        )
-
-
-def end_share(share: StandingShare, user: Any, rules: Rules, reason: str) -> None:
-    if not may_approve(user, rules):
-        raise _refused(
-            user,
-            Action.SHARE_CHANGED,
-            {"share": share.pk, "change": "end"},
-            "only the commander or the Policy's designee ends a standing share",
-        )
-    with transaction.atomic():
-        StandingShare.objects.filter(pk=share.pk, ended_at=None).update(
-            ended_at=timezone.now(), ended_by=user
-        )
-        record_in_action(
-            Actor.of_user(user),
-            Entry(
-                Action.SHARE_CHANGED,
-                {"share": share.pk, "change": "ended"},
-                justification=reason[:1000],
-            ),
-        )

@@ -23,7 +23,7 @@ from platekeeper.policy.capabilities import Capability
 from platekeeper.policy.models import rules_of
 from platekeeper.policy.rules import Rules
 from platekeeper.reads import blobs
-from platekeeper.sharing import actions, letters
+from platekeeper.sharing import actions, letters, shares
 from platekeeper.sharing.forms import AgencyForm, ReleaseRequestForm
 from platekeeper.sharing.models import ReleaseRequest, StandingShare
 
@@ -250,7 +250,7 @@ def share_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     req = _request_of(request, pk)
     try:
         ends_on = date.fromisoformat(request.POST.get("ends_on", ""))
-        actions.open_share(req, request.user, ends_on, _rules(request))
+        shares.open_share(req, request.user, ends_on, _rules(request))
     except ValueError as exc:  # Refused is a ValueError too
         messages.error(
             request,
@@ -267,9 +267,9 @@ def share_change(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
     try:
         if request.POST.get("change") == "review":
-            actions.review_share(share, request.user, _rules(request))
+            shares.review_share(share, request.user, _rules(request))
         else:
-            actions.end_share(
+            shares.end_share(
                 share, request.user, _rules(request), request.POST.get("reason", "")
             )
     except actions.Refused as exc:

@@ -19,7 +19,7 @@ from platekeeper.accounts.models import Agency
 from platekeeper.audit.models import Action, Outcome
 from platekeeper.reads.models import PlateRead
 from platekeeper.retention import purge
-from platekeeper.sharing import actions, letters, pseudonyms
+from platekeeper.sharing import actions, letters, pseudonyms, shares
 from platekeeper.sharing.actions import Written
 from platekeeper.sharing.models import Kept, ReleaseRequest
 from platekeeper.test import BaseTestCase
@@ -310,11 +310,11 @@ class StandingShareTestCase(SharingWorld):
         req = self.inglewood_request()
         until = timezone.localdate() + timedelta(days=180)
         with self.assertRaisesMessage(actions.Refused, "approved"):
-            actions.open_share(req, self.carla, until, self.rules)
+            shares.open_share(req, self.carla, until, self.rules)
         actions.decide(req, self.carla, True, "mutual-aid investigations", self.rules)
         with self.assertRaises(actions.Refused):
-            actions.open_share(req, self.carl, until, self.rules)  # staff may not
-        share = actions.open_share(req, self.carla, until, self.rules)
+            shares.open_share(req, self.carl, until, self.rules)  # staff may not
+        share = shares.open_share(req, self.carla, until, self.rules)
         self.assertIn(self.read.id, self.otto_sees())
         report = self.login(self.carl).get("/sharing/report")
         self.assertContains(report, "Inglewood Police Department (CA0194300) until")
@@ -326,12 +326,12 @@ class StandingShareTestCase(SharingWorld):
     def test_it_stops_a_share_not_reviewed_on_time_or_ended(self) -> None:
         req = self.inglewood_request()
         actions.decide(req, self.carla, True, "", self.rules)
-        share = actions.open_share(
+        share = shares.open_share(
             req, self.carla, timezone.localdate() + timedelta(days=300), self.rules
         )
         with time_machine.travel(timezone.now() + timedelta(days=91)):
             self.assertEqual(self.otto_sees(), set())  # the 90-day review was missed
-        actions.review_share(share, self.carla, self.rules)
+        shares.review_share(share, self.carla, self.rules)
         self.assertIn(self.read.id, self.otto_sees())
-        actions.end_share(share, self.carla, self.rules, "task force disbanded")
+        shares.end_share(share, self.carla, self.rules, "task force disbanded")
         self.assertEqual(self.otto_sees(), set())
