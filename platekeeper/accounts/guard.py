@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -13,14 +15,17 @@ from platekeeper.policy.capabilities import Capability
 
 
 def refusal(
-    request: AuthenticatedHttpRequest, capability: Capability, function: str
+    request: AuthenticatedHttpRequest,
+    capability: Capability | Collection[Capability],
+    function: str,
 ) -> HttpResponse | None:
-    """None when the user holds `capability`; else the training page, or raise
-    PermissionDenied after recording the refusal (R12)."""
+    """None when the user holds `capability` (or any one of several); else the
+    training page, or raise PermissionDenied after recording the refusal (R12)."""
+    wanted = {capability} if isinstance(capability, Capability) else set(capability)
     permits = gate_of(request)
-    if capability in permits.capabilities:
+    if permits.capabilities & wanted:
         return None
-    if needed := permits.training_for({capability}):
+    if needed := permits.training_for(wanted):
         return render(
             request, "accounts/training_needed.html", {"lacking": needed}, status=403
         )

@@ -25,12 +25,9 @@ from platekeeper.retention import actions, packages, purge, review
 from platekeeper.retention.forms import HoldForm
 from platekeeper.retention.models import Hold, PurgeRun
 
+HOLD_PAGES = {Capability.HOLD_EVIDENCE, Capability.MANAGE_RETENTION}
 # A hold by plate and time range covers at most this many reads.
 MAX_BY_PLATE = 10_000
-
-
-def _caps(request: AuthenticatedHttpRequest) -> frozenset[Capability]:
-    return gate_of(request).capabilities
 
 
 def _chosen_reads(user: Any, data: dict[str, Any]) -> list[int]:
@@ -79,10 +76,8 @@ def hold_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def hold_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    caps = _caps(request)
-    if Capability.MANAGE_RETENTION not in caps:
-        if refused := refusal(request, Capability.HOLD_EVIDENCE, "legal holds"):
-            return refused
+    if refused := refusal(request, HOLD_PAGES, "legal holds"):
+        return refused
     holds = (
         Hold.objects.filter(agency_id=request.user.profile.agency_id)
         .select_related("placed_by", "approved_by")
@@ -101,10 +96,9 @@ def _hold_of(request: AuthenticatedHttpRequest, hold_id: int) -> Hold:
 
 @login_required
 def hold_detail(request: AuthenticatedHttpRequest, hold_id: int) -> HttpResponse:
-    caps = _caps(request)
-    if Capability.MANAGE_RETENTION not in caps:
-        if refused := refusal(request, Capability.HOLD_EVIDENCE, "legal holds"):
-            return refused
+    if refused := refusal(request, HOLD_PAGES, "legal holds"):
+        return refused
+    caps = gate_of(request).capabilities
     hold = _hold_of(request, hold_id)
     ids = list(hold.reads.values_list("read_id", flat=True))
     reads = list(
@@ -180,10 +174,10 @@ def hold_package(request: AuthenticatedHttpRequest, hold_id: int) -> HttpRespons
 @login_required
 def status(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Retention in force, the purge's runs, and the two-yearly review (R25, R28)."""
-    caps = _caps(request)
-    if Capability.PUBLISH_POLICY not in caps:
-        if refused := refusal(request, Capability.MANAGE_RETENTION, "retention"):
-            return refused
+    if refused := refusal(
+        request, {Capability.MANAGE_RETENTION, Capability.PUBLISH_POLICY}, "retention"
+    ):
+        return refused
     found = rules_of(request)
     assert found is not None
     version, rules = found
