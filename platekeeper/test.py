@@ -30,6 +30,7 @@ from platekeeper.audit import triggers
 from platekeeper.audit.models import AccessRecord, Action
 from platekeeper.audit.record import Actor
 from platekeeper.hotlists.matching import HOLDER
+from platekeeper.hotlists.models import Alert, Hit, HotList
 from platekeeper.lib import plates
 from platekeeper.policy.actions import publish_profile
 from platekeeper.policy.profiles import rules_for
@@ -211,6 +212,31 @@ class Personas:
             received_at=now,
             source_format="generic",
             **fields,
+        )
+
+    def make_alert(self, read: PlateRead, covert: bool = False, **fields: Any) -> Alert:
+        """An alert on `read` from an agency hot list (the matcher's output, made
+        by hand for tests about what happens to alerts afterwards)."""
+        hot_list = HotList.objects.create(
+            agency=read.camera.agency,
+            name="Covert list" if covert else "Agency list",
+            source=HotList.Source.AGENCY,
+            created_by="dave",
+            covert=covert,
+        )
+        entry = hot_list.entries.create(
+            plate=read.plate.plate, category="V", entered_by="dave"
+        )
+        hit = Hit.objects.create(
+            read_id=read.id,
+            entry=entry,
+            hot_list=hot_list,
+            camera_id=read.camera_id,
+            plate=read.plate.plate,
+            how=Hit.How.EXACT,
+        )
+        return Alert.objects.create(
+            hit=hit, agency=read.camera.agency, hot_list=hot_list, **fields
         )
 
     def dave_code(self) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from fpdf import FPDF
@@ -74,7 +74,7 @@ def months(agency: Agency, year: int) -> list[list[int]]:
         _by_month(
             PurgeRun.objects.filter(dry_run=False, **within("started_at")),
             "started_at",
-            purged=Count("id", filter=Q(reads__gt=0)),
+            purged=Sum("reads"),
         ),
         _by_month(
             Alert.objects.filter(agency=agency, **within("created_at")),
@@ -102,10 +102,9 @@ def months(agency: Agency, year: int) -> list[list[int]]:
             audits=Count("id"),
         ),
     ]
-    purged = _purged_reads(year)
     keys = [
         "reads",
-        None,
+        "purged",
         "alerts",
         "confirmed",
         "misreads",
@@ -120,21 +119,8 @@ def months(agency: Agency, year: int) -> list[list[int]]:
         merged: dict[str, int] = {}
         for part in parts:
             merged.update(part.get(month, {}))
-        out.append(
-            [purged.get(month, 0) if k is None else merged.get(k, 0) for k in keys]
-        )
+        out.append([merged.get(k, 0) for k in keys])
     return out
-
-
-def _purged_reads(year: int) -> dict[int, int]:
-    zone = timezone.get_current_timezone()
-    totals: dict[int, int] = {}
-    for run in PurgeRun.objects.filter(dry_run=False, started_at__year=year).values(
-        "started_at", "reads"
-    ):
-        month = run["started_at"].astimezone(zone).month
-        totals[month] = totals.get(month, 0) + run["reads"]
-    return totals
 
 
 def pdf(agency: Agency, year: int) -> bytes:

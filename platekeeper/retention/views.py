@@ -16,10 +16,11 @@ from platekeeper.accounts.access import AuthenticatedHttpRequest, gate_of
 from platekeeper.accounts.guard import refusal
 from platekeeper.audit.models import Action
 from platekeeper.audit.record import Actor, Entry, record_access
-from platekeeper.hotlists.models import Alert
+from platekeeper.hotlists import alerts
 from platekeeper.lib import plates
 from platekeeper.policy.capabilities import Capability
 from platekeeper.policy.models import rules_of
+from platekeeper.policy.rules import Rules
 from platekeeper.reads.models import PlateRead
 from platekeeper.retention import actions, packages, purge, review
 from platekeeper.retention.forms import HoldForm
@@ -30,12 +31,21 @@ HOLD_PAGES = {Capability.HOLD_EVIDENCE, Capability.MANAGE_RETENTION}
 MAX_BY_PLATE = 10_000
 
 
-def _chosen_reads(user: Any, data: dict[str, Any]) -> list[int]:
+def _rules(request: AuthenticatedHttpRequest) -> Rules:
+    found = rules_of(request)
+    assert found is not None  # the page's guard needs a Policy in force
+    return found[1]
+
+
+def _chosen_reads(user: Any, data: dict[str, Any], rules: Rules) -> list[int]:
     ids = [int(i) for i in data.get("read") or []]
     if data.get("alert"):
-        ids += Alert.objects.filter(
-            pk=data["alert"], agency_id=user.profile.agency_id
-        ).values_list("hit__read_id", flat=True)
+        # The alerts the user may open (covert lists only for their audience).
+        ids += (
+            alerts.visible_alerts(user, rules)
+            .filter(pk=data["alert"])
+            .values_list("hit__read_id", flat=True)
+        )
     if data.get("plate") and data.get("start") and data.get("end"):
         ids += (
             PlateRead.objects.visible_to(user)
@@ -65,7 +75,9 @@ def hold_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(request, "retention/hold_new.html", {"form": form}, status=400)
     try:
         hold = actions.place(
-            request.user, _chosen_reads(request.user, form.cleaned_data), form.request()
+            request.user,
+            _chosen_reads(request.user, form.cleaned_data, _rules(request)),
+            form.request(),
         )
     except actions.Refused as exc:
         form.add_error(None, str(exc))
@@ -179,7 +191,7 @@ def status(request: AuthenticatedHttpRequest) -> HttpResponse:
     ):
         return refused
     found = rules_of(request)
-    assert found is not None
+    assert found is not None  # the page's guard needs a Policy in force
     version, rules = found
     agency = request.user.profile.agency
     task = review.open_task(agency)

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from platekeeper.hotlists.models import Alert, Hit, HotList
+from platekeeper.hotlists.models import Alert
 from platekeeper.reads.models import PlateRead
 from platekeeper.test import BaseTestCase
 
@@ -23,24 +23,8 @@ class TransparencyTestCase(BaseTestCase):
         self.make_read("7ABC123", captured_at=now - timedelta(days=2))
         read = self.make_read("8DEF456", captured_at=now - timedelta(days=40))
         self.make_read("5GHI789", camera=self.inglewood_camera)  # another agency's
-        hot_list = HotList.objects.create(
-            agency=self.hawthorne, name="Stolen", source="agency", created_by="dave"
-        )
-        entry = hot_list.entries.create(
-            plate="8DEF456", category="V", entered_by="dave"
-        )
-        hit = Hit.objects.create(
-            read_id=read.id,
-            entry=entry,
-            hot_list=hot_list,
-            camera_id=self.camera.id,
-            plate="8DEF456",
-            how=Hit.How.EXACT,
-        )
-        Alert.objects.create(
-            hit=hit,
-            agency=self.hawthorne,
-            hot_list=hot_list,
+        self.make_alert(
+            read,
             status=Alert.Status.CLOSED,
             disposition=Alert.Disposition.CONFIRMED,
             result=Alert.Result.VEHICLE_RECOVERED,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from platekeeper.audit.models import AccessRecord, Action
 from platekeeper.audit.record import Actor
-from platekeeper.hotlists.models import Alert, Hit, HotList
+from platekeeper.hotlists.models import Alert
 from platekeeper.policy.actions import publish_profile
 from platekeeper.policy.profiles import rules_for
 from platekeeper.reads import blobs
@@ -134,7 +134,7 @@ class PurgeTestCase(BaseTestCase):
             actions.approve(hold, self.carl)
 
     def test_it_keeps_a_read_an_open_alert_needs(self) -> None:
-        self.hit(self.read, status=Alert.Status.NEW)
+        self.make_alert(self.read, status=Alert.Status.NEW)
         with time_machine.travel(timezone.now() + 800 * DAY):
             done = purge.run()
         self.assertFalse(self.gone(self.read))
@@ -193,7 +193,7 @@ class PurgeTestCase(BaseTestCase):
             rules_for("new_hampshire"), actor=Actor.system("tests"), note="NH"
         )
         matched = self.make_read("5NHX111", captured_at=timezone.now())
-        self.hit(matched, status=Alert.Status.CLOSED)
+        self.make_alert(matched, status=Alert.Status.CLOSED)
         scheduler.register()
         start = timezone.now()
         with time_machine.travel(start, tick=False) as clock:
@@ -205,26 +205,3 @@ class PurgeTestCase(BaseTestCase):
         self.assertTrue(self.gone(self.read))
         self.assertFalse(self.gone(matched))
         self.assertGreaterEqual(PurgeRun.objects.count(), 3)
-
-    def hit(self, read: PlateRead, status: str) -> Hit:
-        hot_list = HotList.objects.create(
-            agency=self.hawthorne,
-            name="Agency list",
-            source="agency",
-            created_by="dave",
-        )
-        entry = hot_list.entries.create(
-            plate=read.plate.plate, category="stolen_vehicle", entered_by="dave"
-        )
-        hit = Hit.objects.create(
-            read_id=read.id,
-            entry=entry,
-            hot_list=hot_list,
-            camera_id=read.camera_id,
-            plate=read.plate.plate,
-            how=Hit.How.EXACT,
-        )
-        Alert.objects.create(
-            hit=hit, agency=self.hawthorne, hot_list=hot_list, status=status
-        )
-        return hit

@@ -64,6 +64,17 @@ class HoldPagesTestCase(BaseTestCase):
         held = Hold.objects.get().reads.values_list("read_id", flat=True)
         self.assertEqual(list(held), [self.read.id])
 
+    def test_it_places_a_hold_from_an_alert_the_user_may_open(self) -> None:
+        seen = self.make_alert(self.read)
+        covert = self.make_alert(self.other, covert=True)  # dave is not in its audience
+        browser = self.login(self.dave)
+        refused = browser.post("/holds/new", self.form(alert=covert.pk))
+        self.assertEqual(refused.status_code, 400)
+        self.assertFalse(Hold.objects.exists())
+        browser.post("/holds/new", self.form(alert=seen.pk))
+        held = Hold.objects.get().reads.values_list("read_id", flat=True)
+        self.assertEqual(list(held), [self.read.id])
+
     def test_it_refuses_a_hold_without_reads_or_with_a_past_review_date(self) -> None:
         browser = self.login(self.dave)
         self.assertEqual(browser.post("/holds/new", self.form()).status_code, 400)
