@@ -103,7 +103,6 @@ class Subject:
     case_number: str
     evidence_item: str
     agency_ori: str  # whose access records under the case go in
-    read_ids: list[int]
     facts: list[str]  # the custody sheet's lines about where it comes from
     manifest: dict[str, Any] = field(default_factory=dict)
 
@@ -117,7 +116,6 @@ def of_hold(hold: Hold) -> Subject:
         case_number=hold.case_number,
         evidence_item=hold.evidence_item,
         agency_ori=hold.agency.ori,
-        read_ids=list(hold.reads.values_list("read_id", flat=True)),
         facts=[
             f"Hold: {hold.pk} ({hold.get_status_display()}), requested by {hold.requester}",
             f"Hold placed by {hold.placed_by.get_username()} on "
@@ -185,13 +183,9 @@ def _latin1(text: str) -> str:
     return text.encode("latin-1", "replace").decode("latin-1")
 
 
-def build(subject: Subject, maker: Actor) -> Package:
-    """Everything the subject covers, as files (not yet recorded or handed over)."""
-    reads = list(
-        PlateRead.objects.filter(id__in=subject.read_ids)
-        .select_related("plate", "camera")
-        .order_by("captured_at", "id")
-    )
+def build(subject: Subject, reads: list[PlateRead], maker: Actor) -> Package:
+    """The reads as files, with what the subject says of them (not yet
+    recorded or handed over)."""
     made_at = timezone.localtime().strftime("%Y-%m-%d %H:%M:%S %Z")
     package = Package(subject.name, subject)
     rows = [_read_row(r) for r in reads]
@@ -225,9 +219,22 @@ def as_zip(package: Package) -> bytes:
     return out.getvalue()
 
 
-def make(hold: Hold, maker: Actor) -> tuple[bytes, AccessRecord]:
+def held_reads(hold: Hold, user: Any) -> list[PlateRead]:
+    """The hold's reads that `user` may see, oldest first."""
+    return list(
+        PlateRead.objects.visible_to(user)
+        .filter(id__in=hold.reads.values("read_id"))
+        .select_related("plate", "camera")
+        .order_by("captured_at", "id")
+    )
+
+
+def make(
+    hold: Hold, user: Any, maker: Actor | None = None
+) -> tuple[bytes, AccessRecord]:
     """The package as a ZIP and the access record written before it is handed over."""
-    package = build(of_hold(hold), maker)
+    maker = maker or Actor.of_user(user)
+    package = build(of_hold(hold), held_reads(hold, user), maker)
     data = as_zip(package)
     record = record_access(
         maker,

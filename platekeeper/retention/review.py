@@ -60,10 +60,13 @@ def _bucket(age: timedelta) -> str:
     return f"over {BUCKETS[-1][0]}"
 
 
-def searched_ages(agency: Agency, since: datetime) -> Histogram:
+def searched_ages(user: Any, since: datetime) -> Histogram:
+    """For the user's agency: the ages of the reads its searches returned, among
+    the reads the user may see."""
+    visible = PlateRead.objects.visible_to(user)
     records = list(
         AccessRecord.objects.filter(
-            actor_agency_ori=agency.ori,
+            actor_agency_ori=user.profile.agency.ori,
             action__in=SEARCHED,
             outcome=Outcome.ALLOWED,
             at__gte=since,
@@ -79,7 +82,7 @@ def searched_ages(agency: Agency, since: datetime) -> Histogram:
     for start in range(0, len(pairs), CHUNK):
         chunk = pairs[start : start + CHUNK]
         captured = dict(
-            PlateRead.objects.filter(id__in={i for _, i in chunk}).values_list(
+            visible.filter(id__in={i for _, i in chunk}).values_list(
                 "id", "captured_at"
             )
         )

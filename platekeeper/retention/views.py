@@ -176,7 +176,7 @@ def hold_package(request: AuthenticatedHttpRequest, hold_id: int) -> HttpRespons
     hold = _hold_of(request, hold_id)
     if not hold.active:
         return HttpResponse("this hold is released", status=409)
-    data, record = packages.make(hold, Actor.of_request(request))
+    data, record = packages.make(hold, request.user, Actor.of_request(request))
     response = HttpResponse(data, content_type="application/zip")
     name = f"evidence-{hold.pk}-{record.code}.zip"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -214,7 +214,7 @@ def status(request: AuthenticatedHttpRequest) -> HttpResponse:
             "purge_every": rules.purge_every(),
             "last": purge.last_run(),
             "runs": PurgeRun.objects.filter(dry_run=False).order_by("-started_at")[:20],
-            "ages": review.searched_ages(agency, since),
+            "ages": review.searched_ages(request.user, since),
             "task": task,
             "next_due": review.next_due(agency),
             "active_holds": Hold.objects.filter(agency=agency)

@@ -204,7 +204,9 @@ def fulfil(req: ReleaseRequest, staff: Any, rules: Rules) -> AccessRecord:
     if why_not := fulfil_refusal(req, staff, rules):
         raise record_refusal(staff, Action.RELEASE_FULFILLED, summary(req), why_not)
     reads = list(
-        PlateRead.objects.filter(
+        # The owner's reads only: a share to the staff's agency is not ours to pass on.
+        PlateRead.objects.visible_to(staff)
+        .filter(
             camera__agency_id=req.owner_id,
             plate__plate__in=req.plates,
             captured_at__gte=req.start,
@@ -251,7 +253,6 @@ def _package(req: ReleaseRequest, reads: list[PlateRead], maker: Actor) -> bytes
         case_number=req.case_number,
         evidence_item=f"release {req.pk}",
         agency_ori=req.owner.ori,
-        read_ids=[r.id for r in reads],
         facts=[
             f"Release request {req.pk}: {req.get_kind_display()}",
             f"Recipient: {req.recipient} - {req.requester_name}, {req.requester_contact}",
@@ -261,7 +262,7 @@ def _package(req: ReleaseRequest, reads: list[PlateRead], maker: Actor) -> bytes
         ],
         manifest={"release_request": req.pk, "recipient": req.recipient.ori},
     )
-    return packages.as_zip(packages.build(subject, maker))
+    return packages.as_zip(packages.build(subject, reads, maker))
 
 
 def download(req: ReleaseRequest, staff: Any) -> bytes:

@@ -15,7 +15,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from platekeeper.audit.models import Action
-from platekeeper.audit.record import Actor
 from platekeeper.reads import blobs
 from platekeeper.retention import actions, packages, review
 from platekeeper.retention.models import RetentionReview
@@ -54,7 +53,7 @@ class PackageTestCase(BaseTestCase):
     def test_it_makes_a_package_that_verifies_and_fails_after_one_byte_changes(
         self,
     ) -> None:
-        data, record = packages.make(self.hold, Actor.of_user(self.dave))
+        data, record = packages.make(self.hold, self.dave)
         self.assertEqual(packages.verify(io.BytesIO(data)), [])
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
@@ -76,7 +75,7 @@ class PackageTestCase(BaseTestCase):
         self.assertEqual(record.case_number, "HPD-26-0612")
 
     def test_it_checks_a_package_from_the_command_line(self) -> None:
-        data, _ = packages.make(self.hold, Actor.of_user(self.dave))
+        data, _ = packages.make(self.hold, self.dave)
         path = Path(self.enterContext(tempfile.TemporaryDirectory())) / "package.zip"
         path.write_bytes(data)
         out = io.StringIO()
@@ -123,7 +122,7 @@ class PackageTestCase(BaseTestCase):
                 "case_number": "2",
             },
         )
-        ages = review.searched_ages(self.hawthorne, timezone.now() - timedelta(days=1))
+        ages = review.searched_ages(self.dave, timezone.now() - timedelta(days=1))
         self.assertEqual(ages.counts["up to 1 day"], 2)  # the read, in two searches
         self.assertEqual(ages.counts["up to 6 months"], 1)
         self.assertEqual(ages.reads, 3)
