@@ -7,8 +7,6 @@ within a time range without reading the hold table per read.
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -71,8 +69,9 @@ class Hold(models.Model):
         # purged while a supervisor has yet to look at the request.
         return self.status != self.Status.RELEASED
 
-    def overdue(self, today: date) -> bool:
-        return self.active and self.review_on < today
+    @property
+    def past_review(self) -> bool:
+        return self.active and self.review_on < timezone.localdate()
 
 
 class HeldRead(models.Model):

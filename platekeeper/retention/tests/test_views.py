@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from platekeeper.audit.models import Action
@@ -83,6 +84,13 @@ class HoldPagesTestCase(BaseTestCase):
             browser.post("/holds/new", past), "in the future", status_code=400
         )
         self.assertFalse(Hold.objects.exists())
+
+    def test_it_marks_a_hold_past_its_review_date(self) -> None:
+        soon = timezone.localdate() + timedelta(days=10)
+        actions.place(self.dave, [self.read.id], request(review_on=soon))
+        self.assertNotContains(self.login(self.carl).get("/holds/"), "overdue")
+        with time_machine.travel(timezone.now() + timedelta(days=12)):
+            self.assertContains(self.login(self.carl).get("/holds/"), "overdue")
 
     def test_it_needs_login(self) -> None:
         for url in ("/holds/", "/holds/new", "/retention/"):
