@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from io import StringIO
 from typing import Any
 
@@ -21,19 +21,25 @@ from platekeeper.test import BaseTestCase
 WHY = {"purpose": "stolen_vehicle", "plate": "7ABC123"}
 
 
+def at_ten(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(10)))
+
+
 class AuditTestCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.make_read("7ABC123")
-        self.start = timezone.now() - timedelta(days=31)
-        with time_machine.travel(self.start + timedelta(days=1, hours=2), tick=False):
+        # Searches at 10:00 local on days inside the 30-day period, so that no
+        # clock time of the run makes them off-hours.
+        searched = timezone.localdate() - timedelta(days=29)
+        with time_machine.travel(at_ten(searched), tick=False):
             browser = self.login(self.dave)
             for n in range(5):
                 browser.post("/search/", {**WHY, "case_number": f"HPD-{n}"})
         # A search without a case number (a Policy that does not require one).
         from platekeeper.audit.record import Actor, Entry, record_access
 
-        with time_machine.travel(self.start + timedelta(days=2, hours=2), tick=False):
+        with time_machine.travel(at_ten(searched + timedelta(days=1)), tick=False):
             self.uncased = record_access(
                 Actor.of_user(self.dave),
                 Entry(Action.SEARCH, {"plate": "5PER123"}, purpose="stolen_vehicle"),
