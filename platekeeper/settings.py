@@ -38,6 +38,11 @@ DOCUMENTS_DIR = DATA_DIR / "documents"
 AGENCY_NAME = os.environ.get("PLATEKEEPER_AGENCY_NAME", "Hawthorne Police Department")
 AGENCY_ORI = os.environ.get("PLATEKEEPER_AGENCY_ORI", "CA0000000")
 EXPORTS_DIR = DATA_DIR / "exports"
+# The plate reader's model files (docs/recognition.md); downloaded from their
+# upstream addresses and checked when missing, unless downloads are off.
+MODEL_DIR = Path(os.environ.get("PLATEKEEPER_MODEL_DIR", DATA_DIR / "models")).resolve()
+MODEL_DOWNLOAD = envbool("PLATEKEEPER_MODEL_DOWNLOAD", "true")
+RECOGNITION_THREADS = envint("PLATEKEEPER_RECOGNITION_THREADS", 2)
 
 
 def _generated_secret_key() -> str:
@@ -79,6 +84,7 @@ INSTALLED_APPS = [
     "platekeeper.retention",
     "platekeeper.sharing",
     "platekeeper.service",
+    "platekeeper.recognition",
 ]
 
 MIDDLEWARE = [

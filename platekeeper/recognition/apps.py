@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RecognitionConfig(AppConfig):
+    name = "platekeeper.recognition"
+    label = "recognition"
+    verbose_name = "Plate recognition"
