@@ -42,6 +42,8 @@ EXPORTS_DIR = DATA_DIR / "exports"
 # upstream addresses and checked when missing, unless downloads are off.
 MODEL_DIR = Path(os.environ.get("PLATEKEEPER_MODEL_DIR", DATA_DIR / "models")).resolve()
 MODEL_DOWNLOAD = envbool("PLATEKEEPER_MODEL_DOWNLOAD", "true")
+# How long a patrol-car operator's sign-in lasts (one shift).
+OPERATOR_SHIFT_HOURS = envint("PLATEKEEPER_OPERATOR_SHIFT_HOURS", 12)
 RECOGNITION_THREADS = envint("PLATEKEEPER_RECOGNITION_THREADS", 2)
 
 

@@ -45,4 +45,5 @@ urlpatterns = [
     path("", include("platekeeper.retention.urls")),
     path("", include("platekeeper.sharing.urls")),
     path("", include("platekeeper.policy.urls")),
+    path("", include("platekeeper.recognition.urls")),
 ]

@@ -15,6 +15,7 @@ PAGES = [
     ("Alerts", "hotlists-alerts", {C.HANDLE_ALERTS, C.MANAGE_HOTLISTS}),
     ("Search", "search-form", {C.SEARCH_FULL, C.SEARCH_RECENT}),
     ("Canvass", "search-canvass", {C.CANVASS}),
+    ("Read a photo", "recognition-photo", {C.SEARCH_FULL, C.SEARCH_RECENT}),
     ("Cameras", "reads-cameras", {C.MANAGE_CAMERAS}),
     ("Terminals", "accounts-terminals", {C.MANAGE_ACCOUNTS}),
     ("Audit log", "audit-log", {C.REVIEW_AUDIT}),

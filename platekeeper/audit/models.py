@@ -63,6 +63,8 @@ class Action(models.TextChoices):
     ENTRY_CLEARED = "entry_cleared", "Hot-list entry cleared or recovered"
     LOOK_BACK = "look_back", "Stored reads checked against a new entry"
     ALERT_VIEWED = "alert_viewed", "Alert opened"
+    HOTLIST_DOWNLOADED = "hotlist_downloaded", "Hot list copied to a patrol car"
+    PLATE_PHOTO_READ = "plate_photo_read", "Photo read for plates"
     ALERT_CLAIMED = "alert_claimed", "Alert claimed"
     ALERT_VERIFIED = "alert_verified", "Alert verification recorded"
     ALERT_DISPOSED = "alert_disposed", "Alert disposed of"
