@@ -22,6 +22,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # Processes look at the hot-list generation every half second; a test
     # adds an entry and posts a read at once.
     settings.HOTLIST_CHECK_SECONDS = 0
+    # The plate reader's files: the copies beside the repository, never a download.
+    from platekeeper.test import SHARED
+
+    settings.MODEL_DIR = SHARED / "models"
+    settings.MODEL_DOWNLOAD = False
     settings.PASSWORD_HASHERS = [
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -105,7 +105,21 @@ def recognize(image: np.ndarray) -> list[Plate]:
             image, _text_like(image), min_characters=4
         ).items():
             plates.setdefault(text, plate)
-    return sorted(plates.values(), key=lambda p: -p.quality)
+    return _one_per_plate(sorted(plates.values(), key=lambda p: -p.quality))
+
+
+def _one_per_plate(plates: list[Plate]) -> list[Plate]:
+    """Readings whose boxes overlap are of one plate (its slogan, half its
+    characters): the best of them stands for it."""
+    kept: list[Plate] = []
+    for plate in plates:
+        if not any(_overlaps(plate.box, other.box) for other in kept):
+            kept.append(plate)
+    return kept
+
+
+def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
 
 
 def _text_like(image: np.ndarray) -> list[detector.Found]:
@@ -118,7 +132,23 @@ def _text_like(image: np.ndarray) -> list[detector.Found]:
         if h >= 8 and 1.5 * h <= w <= 12 * h:
             corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
             found.append(detector.Found((x0, y0, x1, y1), corners, 0.0))
-    return sorted(found, key=lambda f: f.box[1] - f.box[3])[:MAX_TEXT_LINES]
+    kept: list[detector.Found] = []
+    for line in sorted(found, key=lambda f: f.box[1] - f.box[3]):
+        if not any(_same_plate(line.box, taller.box) for taller in kept):
+            kept.append(line)
+    return kept[:MAX_TEXT_LINES]
+
+
+def _same_plate(
+    line: tuple[int, int, int, int], taller: tuple[int, int, int, int]
+) -> bool:
+    """A line just above or below a taller one, across from it: the state name
+    or slogan of the plate whose registration the taller line is."""
+    across = min(line[2], taller[2]) > max(line[0], taller[0])
+    height = taller[3] - taller[1]
+    return (
+        across and line[1] < taller[3] + 2 * height and line[3] > taller[1] - 2 * height
+    )
 
 
 def _read_all(

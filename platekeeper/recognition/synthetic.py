@@ -221,15 +221,21 @@ def _car(
 
 
 def scene(
-    rng: random.Random, width: int = 1280, height: int = 720, street: bool | None = None
+    rng: random.Random,
+    width: int = 1280,
+    height: int = 720,
+    street: bool | None = None,
+    text: str = "",
+    plate_width: int = 0,
 ) -> tuple[np.ndarray, str, str]:
-    """A BGR picture with one plate on the back of a car: (picture, plate, state)."""
+    """A BGR picture with one plate on the back of a car: (picture, plate, state).
+    The plate's text and width are drawn from `rng` unless given."""
     style = rng.choice(STYLES)
-    text = serial(rng, style.serial)
+    text = text or serial(rng, style.serial)
     flat = plate(style, text, rng)
     street = rng.random() < 0.5 if street is None else street
     picture = _background(rng, width, height, street)
-    plate_w = rng.randrange(90, 240)
+    plate_w = plate_width or rng.randrange(90, 240)
     plate_h = plate_w // 2
     cx = rng.randrange(plate_w * 2, width - plate_w * 2)
     cy = rng.randrange(height // 2, height - plate_h * 2)
