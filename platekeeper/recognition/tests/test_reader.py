@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import random
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.test import SimpleTestCase
@@ -86,3 +89,34 @@ class RealPlatesTestCase(SimpleTestCase):
         self.assertEqual(score.total, 751)
         self.assertGreaterEqual(score.exact_share, 0.85, score.misses[:40])
         self.assertGreaterEqual(score.tolerant_share, score.exact_share)
+
+
+@pytest.mark.no_database
+class BenchTestCase(SimpleTestCase):
+    def test_it_measures_speed_and_accuracy_on_a_labelled_scene_folder(self) -> None:
+        from unittest import mock
+
+        import cv2
+
+        from platekeeper.service import bench
+
+        folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, folder, True)
+        rng = random.Random(5)
+        for n in range(3):  # the openalpr/benchmarks layout: NAME.jpg and NAME.txt
+            picture, text, _ = synthetic.scene(rng, street=False, plate_width=200)
+            cv2.imwrite(str(folder / f"car{n}.jpg"), picture)
+            (folder / f"car{n}.txt").write_text(f"car{n}.jpg 0 0 10 10 {text}\n")
+        with mock.patch("platekeeper.service.bench.recognition.SCENES", 3):
+            figures = bench.recognition_group({"images": str(folder)})
+        self.assertEqual(figures["recognize_labelled_images"], 3)
+        for key in (
+            "recognize_images_per_s",
+            "recognize_baseline_detector_only_images_per_s",
+            "recognize_labelled_images_per_s",
+        ):
+            self.assertGreater(figures[key], 0, key)
+        self.assertTrue(0 <= figures["recognize_exact_accuracy"] <= 1)
+        self.assertGreaterEqual(
+            figures["recognize_tolerant_accuracy"], figures["recognize_exact_accuracy"]
+        )
