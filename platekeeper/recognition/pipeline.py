@@ -129,7 +129,7 @@ def _text_like(image: np.ndarray) -> list[detector.Found]:
     found = []
     for x0, y0, x1, y1 in reader.text_lines(image, SCENE_SIDE):
         w, h = x1 - x0, y1 - y0
-        if h >= 8 and 1.5 * h <= w <= 12 * h:
+        if h >= 8 and h <= w <= 12 * h:
             corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
             found.append(detector.Found((x0, y0, x1, y1), corners, 0.0))
     kept: list[detector.Found] = []
@@ -159,7 +159,7 @@ def _read_all(
         plate = read_crop(detector.surroundings(image, found_one))
         if (
             plate is None
-            or len(plate.text) < min_characters
+            or not min_characters <= len(plate.text) <= us.MAX_LENGTH
             or plate.text in plates
             or us.is_state_text(plate.text)
         ):
