@@ -117,9 +117,10 @@ class NavigationTestCase(BaseTestCase):
                 .context["nav"]
             ]
 
-        self.assertEqual(pages(self.olivia), ["Alerts", "Search"])
+        self.assertEqual(pages(self.olivia), ["Alerts", "Search", "Read a photo"])
         self.assertEqual(
-            pages(self.dave), ["Alerts", "Search", "Canvass", "Legal holds"]
+            pages(self.dave),
+            ["Alerts", "Search", "Canvass", "Read a photo", "Legal holds"],
         )
         self.assertEqual(pages(self.alice), ["Alerts", "Cameras", "Terminals"])
         self.assertEqual(pages(self.uma), ["Audit log", "Audits", "Account review"])
