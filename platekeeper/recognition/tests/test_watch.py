@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import http.server
+import os
 import random
 import shutil
 import socket
 import tempfile
 import threading
+from io import StringIO
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import cv2
 import numpy as np
 import pytest
+from django.core.management import CommandError, call_command
+from django.test import SimpleTestCase
 
 from platekeeper.audit.models import AccessRecord, Action
 from platekeeper.hotlists.models import HotList
 from platekeeper.reads.models import Camera, PlateRead
-from platekeeper.recognition import edge, synthetic
+from platekeeper.recognition import edge, synthetic, video
 from platekeeper.recognition.car import Car
 from platekeeper.recognition.management.commands.watch import run
 from platekeeper.test import PASSWORD, LiveServer, LiveTestCase, totp_code
@@ -121,8 +128,8 @@ class WatchTestCase(LiveTestCase):
     def test_it_alerts_offline_and_delivers_everything_once_when_the_server_is_back(
         self,
     ) -> None:
-        video = self.folder / "patrol.avi"
-        write_video(video)
+        clip = self.folder / "patrol.avi"
+        write_video(clip)
         with LiveServer() as server:
             link = Link(server.port)
             self.addCleanup(link.close)
@@ -130,7 +137,7 @@ class WatchTestCase(LiveTestCase):
             car.sign_in("olivia", PASSWORD, totp_code(self.olivia))
 
             link.cut = True
-            run(car, str(video), every=1 / FPS, gap=1.5)
+            run(car, str(clip), every=1 / FPS, gap=1.5)
             # The stolen car alerted from the local copy, with the server away.
             alerts = [s for s in self.said if s.startswith("ALERT")]
             self.assertEqual(len(alerts), 1, self.said)
@@ -185,3 +192,71 @@ class WatchTestCase(LiveTestCase):
 
 def json_kind(data: bytes) -> str:
     return "read" if b'"captured_at"' in data else "access"
+
+
+class CommandTestCase(WatchTestCase):
+    def watch(self, url: str, clip: Path, key: str) -> str:
+        out = StringIO()
+        env = {"PLATEKEEPER_DEVICE_KEY": key, "PLATEKEEPER_OPERATOR_PASSWORD": PASSWORD}
+        with mock.patch.dict(os.environ, env):
+            call_command(
+                "watch",
+                str(clip),
+                camera="Unit 12",
+                server=url,
+                operator="olivia",
+                code=totp_code(self.olivia),
+                folder=self.folder / "cmd",
+                stdout=out,
+            )
+        return out.getvalue()
+
+    def test_it_watches_a_file_and_sends_one_read_per_pass(self) -> None:
+        clip = self.folder / "patrol.avi"
+        write_video(clip)
+        with LiveServer() as server:
+            said = self.watch(server.url, clip, self.unit_key)
+        self.assertIn(f"ALERT {STOLEN}", said)
+        self.assertIn("waiting for the server: 0 reads, 0 access records", said)
+        self.assertEqual(PlateRead.objects.filter(camera=self.unit).count(), 2)
+
+    def test_it_refuses_a_camera_not_approved_as_alpr(self) -> None:
+        self.unit.approved = False
+        self.unit.save()
+        clip = self.folder / "patrol.avi"
+        with (
+            LiveServer() as server,
+            self.assertRaisesMessage(CommandError, "not approved"),
+        ):
+            self.watch(server.url, clip, self.unit_key)
+
+    # Not inherited: run once, in WatchTestCase.
+    test_it_alerts_offline_and_delivers_everything_once_when_the_server_is_back = None  # type: ignore[assignment]
+    test_it_keeps_the_hot_list_copy_encrypted_under_the_device_key = None  # type: ignore[assignment]
+
+
+class StreamTestCase(SimpleTestCase):
+    def test_it_opens_a_dropped_stream_again(self) -> None:
+        folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, folder, True)
+        write_video(folder / "feed.avi")  # 32 frames; served whole, then the link ends
+        requests: list[str] = []
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args: Any) -> None:
+                super().__init__(*args, directory=str(folder))
+
+            def log_message(self, *args: Any) -> None:
+                requests.append(self.path)
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.shutdown)
+        url = f"http://127.0.0.1:{server.server_address[1]}/feed.avi"
+        seen = 0
+        for _ in video.frames(url, every=1 / FPS, retry=0.05):
+            seen += 1
+            if seen == 80:
+                break
+        self.assertEqual(seen, 80)
+        self.assertGreaterEqual(len(requests), 3)
