@@ -69,7 +69,7 @@ class Car:
     def alert(self, plate: Plate, hit: edge.Hit, read_event_id: str) -> None:
         entry = hit.entry
         how = "" if hit.how == "exact" else f" ({hit.how} match: verify the plate)"
-        # The access record is spooled before the alert is shown (R: every
+        # The access record is on disk before the alert is shown (R13: every
         # access recorded before data is shown, in the car too).
         access_id = uuid.uuid4().hex
         self.spool.put(

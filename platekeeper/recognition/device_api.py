@@ -102,7 +102,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         str(body.get("code", "")).strip()
     ):
         return error(401, "the one-time code is missing, wrong or already used")
-    if user.profile.agency_id != camera.agency_id:  # type: ignore[attr-defined]
+    profile = getattr(user, "profile", None)
+    if profile is None or profile.agency_id != camera.agency_id:
         return error(403, "this device belongs to another agency")
     if why := _refusal(user):
         return error(403, why)

@@ -162,7 +162,11 @@ class Link:
         if response.status_code >= 500:
             raise Unreachable(f"server error {response.status_code}")
         if response.status_code in (401, 403):
-            raise Refused(response.json().get("error", response.reason_phrase))
+            try:
+                why = response.json().get("error", response.reason_phrase)
+            except ValueError:
+                why = response.reason_phrase
+            raise Refused(why)
         return response
 
     def sign_in(self, username: str, password: str, code: str = "") -> str:

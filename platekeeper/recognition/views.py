@@ -19,6 +19,8 @@ from platekeeper.policy.models import rules_of
 from platekeeper.recognition import pipeline, weights
 from platekeeper.search.forms import WhyForm
 
+# A body over PLATEKEEPER_MAX_REQUEST_BYTES is refused before it is read; the
+# form says so in words for anything that gets this far.
 MAX_PHOTO_BYTES = 15 * 1024 * 1024
 
 

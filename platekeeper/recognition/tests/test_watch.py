@@ -9,6 +9,7 @@ import shutil
 import socket
 import tempfile
 import threading
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,7 @@ from platekeeper.test import PASSWORD, LiveServer, LiveTestCase, totp_code
 
 PASSING, STOLEN = "4GKT218", "6TRW519"
 FPS = 4
+RECORDED = datetime(2026, 11, 30, 22, 15, tzinfo=UTC)
 
 
 class Link:
@@ -195,7 +197,7 @@ def json_kind(data: bytes) -> str:
 
 
 class CommandTestCase(WatchTestCase):
-    def watch(self, url: str, clip: Path, key: str) -> str:
+    def watch(self, url: str, clip: Path, key: str, **options: Any) -> str:
         out = StringIO()
         env = {"PLATEKEEPER_DEVICE_KEY": key, "PLATEKEEPER_OPERATOR_PASSWORD": PASSWORD}
         with mock.patch.dict(os.environ, env):
@@ -208,6 +210,7 @@ class CommandTestCase(WatchTestCase):
                 code=totp_code(self.olivia),
                 folder=self.folder / "cmd",
                 stdout=out,
+                **options,
             )
         return out.getvalue()
 
@@ -215,8 +218,15 @@ class CommandTestCase(WatchTestCase):
         clip = self.folder / "patrol.avi"
         write_video(clip)
         with LiveServer() as server:
-            said = self.watch(server.url, clip, self.unit_key)
+            said = self.watch(server.url, clip, self.unit_key, recorded_at=RECORDED)
         self.assertIn(f"ALERT {STOLEN}", said)
+        # Capture times: the recording's start plus each pass's best frame.
+        times = sorted(
+            r.captured_at for r in PlateRead.objects.filter(camera=self.unit)
+        )
+        self.assertTrue(
+            RECORDED <= times[0] < times[1] < RECORDED + timedelta(seconds=9)
+        )
         self.assertIn("waiting for the server: 0 reads, 0 access records", said)
         self.assertEqual(PlateRead.objects.filter(camera=self.unit).count(), 2)
 

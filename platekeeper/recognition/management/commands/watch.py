@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import getpass
 import os
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--gap", type=float, default=1.5, help="seconds unseen that end a pass"
         )
+        parser.add_argument(
+            "--recorded-at",
+            type=datetime.fromisoformat,
+            help="a recorded file's start time (ISO 8601 with zone); default: now",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         key = os.environ.get("PLATEKEEPER_DEVICE_KEY", "")
@@ -61,7 +67,13 @@ class Command(BaseCommand):
                 "must sign in once per shift with the server reachable"
             ) from exc
         try:
-            run(car, options["source"], options["every"], options["gap"])
+            run(
+                car,
+                options["source"],
+                options["every"],
+                options["gap"],
+                options["recorded_at"],
+            )
         except (OSError, weights.ModelError) as exc:
             raise CommandError(str(exc)) from exc
         reads, accesses = car.waiting()
@@ -74,10 +86,20 @@ class Command(BaseCommand):
         self.stdout.flush()
 
 
-def run(car: Car, source: str, every: float, gap: float) -> int:
-    """Watch `source` to its end (a stream: until stopped); passes sent."""
+def run(
+    car: Car, source: str, every: float, gap: float, recorded_at: datetime | None = None
+) -> int:
+    """Watch `source` to its end (a stream: until stopped); passes sent. A
+    pass's capture time is the start (now, or when a file was recorded) plus
+    its best frame's offset."""
+    if recorded_at is not None and timezone.is_naive(recorded_at):
+        raise CommandError(
+            "--recorded-at needs a time zone (e.g. 2026-12-01T09:00-08:00)"
+        )
+    if recorded_at is not None and video.is_stream(source):
+        raise CommandError("--recorded-at is for recorded files, not live streams")
     tracker = video.Tracker(gap)
-    started = timezone.now()
+    started = recorded_at or timezone.now()
     passes = 0
     for at, frame in video.frames(source, every):
         for track in tracker.see(at, frame, pipeline.recognize(frame)):
