@@ -97,40 +97,15 @@ def _find(image: np.ndarray) -> list[Found]:
     return sorted(found, key=lambda f: -f.score)
 
 
-def rectify(image: np.ndarray, found: Found) -> np.ndarray:
-    """The plate cut out and turned flat by its corners (a little margin kept,
-    so that a corner placed a few pixels in does not clip a character)."""
-    corners = np.array(found.corners, np.float32)
-    width = max(
-        np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[3])
-    )
-    height = max(
-        np.linalg.norm(corners[3] - corners[0]), np.linalg.norm(corners[2] - corners[1])
-    )
-    if width < 8 or height < 4:
-        x0, y0, x1, y1 = found.box
-        return image[y0:y1, x0:x1].copy()
-    margin = 0.06
-    centre = corners.mean(axis=0)
-    grown = centre + (corners - centre) * (1 + 2 * margin)
-    out_w, out_h = (
-        int(round(width * (1 + 2 * margin))),
-        int(round(height * (1 + 2 * margin))),
-    )
-    target = np.array([[0, 0], [out_w, 0], [out_w, out_h], [0, out_h]], np.float32)
-    matrix = cv2.getPerspectiveTransform(grown.astype(np.float32), target)
-    return cv2.warpPerspective(
-        image, matrix, (out_w, out_h), borderMode=cv2.BORDER_REPLICATE
-    )
-
-
-def surroundings(image: np.ndarray, found: Found, grow: float = 0.5) -> np.ndarray:
+def surroundings(
+    image: np.ndarray, found: Found, grow: float = 0.5, reach: float = 0.35
+) -> np.ndarray:
     """The box and `grow` of its size on every side: a box that caught only the
     state name or half the characters still holds the whole plate."""
     x0, y0, x1, y1 = found.box
     # Vertically by the width too: a box around one thin line of a plate
     # (about twice as wide as tall) must reach the lines above and below it.
-    dx, dy = int((x1 - x0) * grow), int(max((y1 - y0) * grow, (x1 - x0) * 0.35))
+    dx, dy = int((x1 - x0) * grow), int(max((y1 - y0) * grow, (x1 - x0) * reach))
     h, w = image.shape[:2]
     return image[
         max(0, y0 - dy) : min(h, y1 + dy), max(0, x0 - dx) : min(w, x1 + dx)

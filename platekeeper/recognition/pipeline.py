@@ -95,8 +95,8 @@ def read_crop(crop: np.ndarray) -> Plate | None:
 
 
 def recognize(image: np.ndarray) -> list[Plate]:
-    """Every readable plate in a scene, best detection first; one text per scene
-    (two boxes on the same plate give one reading)."""
+    """Every readable plate in a scene, best reading first; one reading per
+    plate (two boxes on the same plate give one)."""
     plates = _read_all(image, detector.find_plates(image))
     if not any(
         len(p.text) >= 5 and us.format_score(p.text) >= 0.5 for p in plates.values()
@@ -166,5 +166,7 @@ def _read_all(
             continue
         plate.box, plate.corners = found_one.box, found_one.corners
         plate.detector_score = found_one.score
+        # The read's plate image: the plate itself, not the region read around it.
+        plate.crop = detector.surroundings(image, found_one, grow=0.1, reach=0)
         plates[plate.text] = plate
     return plates
