@@ -38,6 +38,9 @@ DOCUMENTS_DIR = DATA_DIR / "documents"
 AGENCY_NAME = os.environ.get("PLATEKEEPER_AGENCY_NAME", "Hawthorne Police Department")
 AGENCY_ORI = os.environ.get("PLATEKEEPER_AGENCY_ORI", "CA0000000")
 EXPORTS_DIR = DATA_DIR / "exports"
+# Images and documents (release packages, written requests) are sealed with
+# AES-256-GCM under this key when one is set (R45): 32 bytes, as 64 hex digits.
+DATA_KEY_HEX = envsecret("PLATEKEEPER_DATA_KEY")
 # The plate reader's model files (docs/recognition.md); downloaded from their
 # upstream addresses and checked when missing, unless downloads are off.
 MODEL_DIR = Path(os.environ.get("PLATEKEEPER_MODEL_DIR", DATA_DIR / "models")).resolve()
@@ -200,6 +203,20 @@ SESSION_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_SAMESITE = "Strict"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Production (R44, CJIS SC-8): HTTPS only, behind the TLS front of deploy/
+# (which sets X-Forwarded-Proto). Plain HTTP is redirected before any view
+# runs; cookies never travel over it; browsers are told to stay on HTTPS.
+PRODUCTION = envbool("PLATEKEEPER_PRODUCTION", "false")
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # The local monitor asks over the loopback, without TLS.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("PLATEKEEPER_TIME_ZONE", "America/Los_Angeles")

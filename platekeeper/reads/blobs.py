@@ -1,17 +1,23 @@
 """Content-addressed image store under the data directory.
 
 A blob's name is the SHA-256 of its bytes, so storing the same image twice
-costs nothing and a read row can never point at changed content.
+costs nothing and a read row can never point at changed content. With a data
+key set, the file holds the bytes sealed (AES-256-GCM, `sealing`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import tempfile
 from pathlib import Path
 
 from django.conf import settings
+
+from platekeeper.reads import sealing
+
+logger = logging.getLogger(__name__)
 
 JPEG = b"\xff\xd8\xff"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -51,7 +57,7 @@ def put(data: bytes, durable: bool = True, root: Path | None = None) -> str:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            f.write(sealing.seal(data, digest))
             f.flush()
             if durable:
                 os.fsync(f.fileno())
@@ -63,9 +69,16 @@ def put(data: bytes, durable: bool = True, root: Path | None = None) -> str:
 
 
 def get(digest: str, root: Path | None = None) -> bytes | None:
+    """The plain bytes; None when the file is gone (purged) or does not open
+    (logged: someone must look at it)."""
     try:
-        return _path(digest, root).read_bytes()
+        stored = _path(digest, root).read_bytes()
     except (FileNotFoundError, ValueError):
+        return None
+    try:
+        return sealing.unseal(stored, digest)
+    except sealing.Broken:
+        logger.error("blob %s does not open with the data key", digest)
         return None
 
 

@@ -26,3 +26,23 @@ def hosting_region(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]
             id="platekeeper.E001",
         )
     ]
+
+
+@checks.register(checks.Tags.security, deploy=False)
+def production(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Production refuses debug pages, and a data key that is not one."""
+    from platekeeper.reads import sealing
+
+    found: list[checks.CheckMessage] = []
+    if settings.PRODUCTION and settings.DEBUG:
+        found.append(
+            checks.Error(
+                "PLATEKEEPER_DEBUG is on in production: debug pages show data",
+                id="platekeeper.E002",
+            )
+        )
+    try:
+        sealing.key()
+    except sealing.KeyProblem as exc:
+        found.append(checks.Error(str(exc), id="platekeeper.E003"))
+    return found
