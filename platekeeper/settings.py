@@ -47,6 +47,8 @@ MODEL_DIR = Path(os.environ.get("PLATEKEEPER_MODEL_DIR", DATA_DIR / "models")).r
 MODEL_DOWNLOAD = envbool("PLATEKEEPER_MODEL_DOWNLOAD", "true")
 # How long a patrol-car operator's sign-in lasts (one shift).
 OPERATOR_SHIFT_HOURS = envint("PLATEKEEPER_OPERATOR_SHIFT_HOURS", 12)
+# /health fails when the data directory's disk has less free than this.
+MIN_FREE_DISK_MB = envint("PLATEKEEPER_MIN_FREE_DISK_MB", 1024)
 RECOGNITION_THREADS = envint("PLATEKEEPER_RECOGNITION_THREADS", 2)
 
 
@@ -212,7 +214,7 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     # The local monitor asks over the loopback, without TLS.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^health$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 365 * 24 * 3600

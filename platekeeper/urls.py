@@ -5,6 +5,7 @@ from django.urls import include, path
 from platekeeper.accounts.access import capabilities
 from platekeeper.policy.capabilities import Capability
 from platekeeper.policy.models import current_rules
+from platekeeper.service import health
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -37,6 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("health", health.health, name="health"),
     path("", include("platekeeper.accounts.urls")),
     path("", include("platekeeper.reads.urls")),
     path("", include("platekeeper.search.urls")),

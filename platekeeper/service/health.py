@@ -1,0 +1,80 @@
+"""`/health`: what an operator's monitor needs to know, as JSON (503 when
+anything fails). `/healthz` stays the bare liveness answer.
+
+Checks: the database answers; the audit log's append-only triggers are in
+place; the scheduler ran a job lately; the data directory's disk has room.
+No plate, user or count of ALPR data is in the answer.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+
+# The scheduler runs the purge check every minute: five quiet minutes is a stop.
+SCHEDULER_QUIET = timedelta(minutes=5)
+
+
+def _database() -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _audit_log() -> dict[str, Any]:
+    from platekeeper.audit import triggers
+
+    missing = sorted(triggers.missing())
+    return {"ok": not missing, "missing_triggers": missing}
+
+
+def _scheduler() -> dict[str, Any]:
+    from platekeeper.service.models import JobRun
+
+    last = (
+        JobRun.objects.order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return {"ok": False, "last_run": None, "why": "no job has run yet"}
+    quiet = timezone.now() - last
+    return {
+        "ok": quiet <= SCHEDULER_QUIET,
+        "last_run": last.isoformat(),
+        "quiet_seconds": int(quiet.total_seconds()),
+    }
+
+
+def _disk() -> dict[str, Any]:
+    usage = shutil.disk_usage(settings.DATA_DIR)
+    free_mb = usage.free // (1024 * 1024)
+    return {"ok": free_mb >= settings.MIN_FREE_DISK_MB, "free_mb": free_mb}
+
+
+CHECKS = {
+    "database": _database,
+    "audit_log": _audit_log,
+    "scheduler": _scheduler,
+    "disk": _disk,
+}
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    found: dict[str, Any] = {}
+    for name, check in CHECKS.items():
+        try:
+            found[name] = check()
+        except (DatabaseError, OSError) as exc:
+            found[name] = {"ok": False, "error": str(exc)[:200]}
+    ok = all(c["ok"] for c in found.values())
+    return JsonResponse(
+        {"status": "ok" if ok else "failing", "checks": found},
+        status=200 if ok else 503,
+    )
