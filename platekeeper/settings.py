@@ -38,6 +38,11 @@ DOCUMENTS_DIR = DATA_DIR / "documents"
 AGENCY_NAME = os.environ.get("PLATEKEEPER_AGENCY_NAME", "Hawthorne Police Department")
 AGENCY_ORI = os.environ.get("PLATEKEEPER_AGENCY_ORI", "CA0000000")
 EXPORTS_DIR = DATA_DIR / "exports"
+# Which reads each purge deleted (retention/ledger.py): never in a backup, so a
+# restore can delete them again. Best on other storage than the data.
+PURGE_LEDGER_DIR = Path(
+    os.environ.get("PLATEKEEPER_PURGE_LEDGER_DIR", DATA_DIR / "purge-ledger")
+).resolve()
 # Images and documents (release packages, written requests) are sealed with
 # AES-256-GCM under this key when one is set (R45): 32 bytes, as 64 hex digits.
 DATA_KEY_HEX = envsecret("PLATEKEEPER_DATA_KEY")

@@ -32,6 +32,7 @@ from platekeeper.reads.models import (
     ReadCandidate,
     ReadCorrection,
 )
+from platekeeper.retention import ledger
 from platekeeper.retention.models import (
     HeldRead,
     Hold,
@@ -160,21 +161,32 @@ def _purge_batch(purge: PurgeRun, rows: list[tuple[Any, ...]], cut: Cutoffs) -> 
     with transaction.atomic():
         kept = _kept({r[0] for r in rows}, cut)
         gone = [r for r in rows if r[0] not in kept]
-        ids = [r[0] for r in gone]
         purge.held_kept += len(kept)
-        if not ids:
+        if not gone:
             return
-        hits = Hit.objects.filter(read_id__in=ids)
-        purge.alerts += Alert.objects.filter(hit__in=hits).delete()[0]
-        purge.hits += hits.delete()[0]
-        ReadCandidate.objects.filter(read_id__in=ids).delete()
-        ReadCorrection.objects.filter(read_id__in=ids).delete()
-        purge.reads += PlateRead.objects.filter(id__in=ids).delete()[0]
-        digests = {d for r in gone for d in (r[2], r[3]) if d}
-        PendingImage.objects.bulk_create(
-            (PendingImage(digest=d) for d in digests - _still_used(digests)),
-            ignore_conflicts=True,
-        )
+        _delete(purge, gone)
+    # After the commit: a ledger line names a read that is gone.
+    ledger.append(purge.started_at, purge.pk, cut.reads, [r[0] for r in gone])
+    _finish_batch(purge, gone)
+
+
+def _delete(purge: PurgeRun, gone: list[tuple[Any, ...]]) -> None:
+    """Delete these reads and what hangs on them (inside the caller's transaction)."""
+    ids = [r[0] for r in gone]
+    hits = Hit.objects.filter(read_id__in=ids)
+    purge.alerts += Alert.objects.filter(hit__in=hits).delete()[0]
+    purge.hits += hits.delete()[0]
+    ReadCandidate.objects.filter(read_id__in=ids).delete()
+    ReadCorrection.objects.filter(read_id__in=ids).delete()
+    purge.reads += PlateRead.objects.filter(id__in=ids).delete()[0]
+    digests = {d for r in gone for d in (r[2], r[3]) if d}
+    PendingImage.objects.bulk_create(
+        (PendingImage(digest=d) for d in digests - _still_used(digests)),
+        ignore_conflicts=True,
+    )
+
+
+def _finish_batch(purge: PurgeRun, gone: list[tuple[Any, ...]]) -> None:
     _remove_images(purge)
     first, last = gone[0][1], gone[-1][1]
     purge.oldest_purged = min(filter(None, (purge.oldest_purged, first)))
@@ -282,3 +294,18 @@ def _record(purge: PurgeRun, version: PolicyVersion) -> None:
             policy_version=version.number,
         ),
     )
+
+
+def reapply(purge: PurgeRun, ids: list[int]) -> None:
+    """Delete again reads a purge deleted after a backup was taken (restore).
+    Holds in the restored data do not keep them: they were lawfully gone."""
+    for start in range(0, len(ids), BATCH):
+        rows = list(
+            PlateRead.objects.filter(id__in=ids[start : start + BATCH])
+            .order_by("captured_at", "id")
+            .values_list("id", "captured_at", "plate_image", "overview_image")
+        )
+        if rows:
+            with transaction.atomic():
+                _delete(purge, rows)
+            _finish_batch(purge, rows)
