@@ -184,6 +184,10 @@ def _databases() -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+        # R45: with a database key the file is SQLCipher, AES-256 throughout.
+        if database_key := envsecret("PLATEKEEPER_DATABASE_KEY"):
+            db["ENGINE"] = "platekeeper.lib.sqlcipher"
+            db["OPTIONS"]["cipher_key"] = database_key.strip()
         # A file, not memory: the browser tests' server thread and the serve
         # supervisor's children must see the same test database.
         db["TEST"] = {"NAME": str(DATA_DIR / "test-platekeeper.sqlite3")}

@@ -37,6 +37,17 @@ def _sqlite_only() -> None:
         )
 
 
+def _open(path: Path) -> Any:
+    """A connection of the live database's kind: SQLCipher, keyed alike, when
+    the database is encrypted (the copy stays encrypted under the same key)."""
+    key = settings.DATABASES["default"].get("OPTIONS", {}).get("cipher_key")
+    if key:
+        from platekeeper.lib.sqlcipher.base import connect
+
+        return connect(str(path), key)
+    return sqlite3.connect(path)
+
+
 def backup(dest: Path) -> dict[str, Any]:
     _sqlite_only()
     if dest.exists() and any(dest.iterdir()):
@@ -46,14 +57,14 @@ def backup(dest: Path) -> dict[str, Any]:
 
     taken_at = timezone.now()
     connection.ensure_connection()
-    target = sqlite3.connect(dest / DATABASE)
+    target = _open(dest / DATABASE)
     try:
         connection.connection.backup(target)
     finally:
         target.close()
     # Read from the copy: what the backup holds, not what the live database
     # holds a moment later.
-    copy = sqlite3.connect(dest / DATABASE)
+    copy = _open(dest / DATABASE)
     try:
         last_run = copy.execute(
             f"SELECT MAX(id) FROM {PurgeRun._meta.db_table} WHERE finished_at IS NOT NULL"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ from django.utils import timezone
 from platekeeper.reads import blobs
 from platekeeper.retention import purge
 from platekeeper.retention.models import HeldRead, Hold
+from platekeeper.service import backup
 from platekeeper.test import JPEG_BYTES, LiveTestCase
 
 
@@ -96,7 +96,7 @@ class BackupTestCase(LiveTestCase):
         self.assertIn("2 reads deleted since the backup", out)
         platekeeper(restored, self.ledger, "verify_audit")  # the chain verifies
 
-        db = sqlite3.connect(restored / "platekeeper.sqlite3")
+        db = backup._open(restored / "platekeeper.sqlite3")  # keyed, if the database is
         ids = {r[0] for r in db.execute("SELECT id FROM reads_plateread")}
         self.assertEqual(ids, {fresh})  # purged after the backup: still gone
         fresh_image = db.execute("SELECT plate_image FROM reads_plateread").fetchone()[
