@@ -10,20 +10,28 @@ logged, or it would come back forever.
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import orjson
 import paho.mqtt.client as mqtt
+from django.conf import settings
 from django.db import DatabaseError, close_old_connections
+from django.utils import timezone
 
 from platekeeper.reads.adapters import PayloadError, frigate
 from platekeeper.reads.models import Camera
 from platekeeper.reads.views import check_size, store_parsed
+
+# Where the listener says whether it is subscribed (read by /health).
+STATE_FILE = "mqtt-listener.json"
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +77,28 @@ class FrigateListener:
         self.client.reconnect_delay_set(min_delay=1, max_delay=30)
         self.client.on_connect = self._on_connect
         self.client.on_message = self._on_message
-        self.client.on_subscribe = lambda *_: self.subscribed.set()
-        self.client.on_disconnect = lambda *_: self.subscribed.clear()
+        self.client.on_subscribe = lambda *_: self._state(True)
+        self.client.on_disconnect = lambda *_: self._state(False)
+
+    def _state(self, subscribed: bool) -> None:
+        """Say whether messages are being received, for /health (a file: the
+        listener is its own process)."""
+        if subscribed:
+            self.subscribed.set()
+        else:
+            self.subscribed.clear()
+        note = {
+            "state": "subscribed" if subscribed else "disconnected",
+            "pid": os.getpid(),
+            "at": timezone.now().isoformat(),
+        }
+        path = Path(settings.DATA_DIR) / STATE_FILE
+        tmp = path.with_suffix(".tmp")
+        try:
+            tmp.write_text(json.dumps(note))
+            tmp.replace(path)
+        except OSError as exc:  # a full disk must not stop the listener
+            logger.warning("could not write %s: %s", path, exc)
 
     def run(self) -> None:
         """Connect (retrying until the broker is there) and handle messages until stopped."""

@@ -2,14 +2,18 @@
 anything fails). `/healthz` stays the bare liveness answer.
 
 Checks: the database answers; the audit log's append-only triggers are in
-place; the scheduler ran a job lately; the data directory's disk has room.
+place; the scheduler ran a job lately; the data directory's disk has room;
+when Frigate is configured, the MQTT listener runs and is subscribed.
 No plate, user or count of ALPR data is in the answer.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -58,11 +62,43 @@ def _disk() -> dict[str, Any]:
     return {"ok": free_mb >= settings.MIN_FREE_DISK_MB, "free_mb": free_mb}
 
 
+def _mqtt() -> dict[str, Any]:
+    """When Frigate is configured: the listener process alive and subscribed."""
+    if not settings.MQTT_URL:
+        return {"ok": True, "configured": False}
+    from platekeeper.reads.mqtt import STATE_FILE
+
+    path = Path(settings.DATA_DIR) / STATE_FILE
+    try:
+        note = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {"ok": False, "why": "the MQTT listener has not reported"}
+    alive = _alive(int(note.get("pid", 0)))
+    return {
+        "ok": alive and note.get("state") == "subscribed",
+        "state": note.get("state") if alive else "not running",
+        "since": note.get("at"),
+    }
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 CHECKS = {
     "database": _database,
     "audit_log": _audit_log,
     "scheduler": _scheduler,
     "disk": _disk,
+    "mqtt": _mqtt,
 }
 
 

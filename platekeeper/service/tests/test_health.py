@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from platekeeper.audit import triggers
+from platekeeper.reads.mqtt import STATE_FILE
 from platekeeper.service.models import Job, JobRun
 from platekeeper.test import BaseTestCase
 
@@ -32,7 +37,8 @@ class HealthTestCase(BaseTestCase):
         answer = Client().get("/health")
         self.assertEqual(answer.status_code, 200, answer.json())
         self.assertEqual(
-            set(answer.json()["checks"]), {"database", "audit_log", "scheduler", "disk"}
+            set(answer.json()["checks"]),
+            {"database", "audit_log", "scheduler", "disk", "mqtt"},
         )
         self.assertNotIn("7ABC123", answer.content.decode())
 
@@ -57,3 +63,30 @@ class HealthTestCase(BaseTestCase):
             triggers.install()
         self.assertEqual(answer.status_code, 503)
         self.assertTrue(answer.json()["checks"]["audit_log"]["missing_triggers"])
+
+
+class MqttHealthTestCase(BaseTestCase):
+    def mqtt(self) -> dict[str, object]:
+        with override_settings(MQTT_URL="mqtt://127.0.0.1:1883"):
+            check: dict[str, object] = Client().get("/health").json()["checks"]["mqtt"]
+            return check
+
+    def note(self, state: str, pid: int) -> None:
+        path = Path(settings.DATA_DIR) / STATE_FILE
+        path.write_text(
+            json.dumps({"state": state, "pid": pid, "at": "2026-12-01T10:00:00"})
+        )
+        self.addCleanup(path.unlink, True)
+
+    def test_it_checks_the_listener_only_when_frigate_is_configured(self) -> None:
+        self.assertEqual(
+            Client().get("/health").json()["checks"]["mqtt"]["configured"], False
+        )
+        (Path(settings.DATA_DIR) / STATE_FILE).unlink(missing_ok=True)
+        self.assertEqual(self.mqtt()["why"], "the MQTT listener has not reported")
+        self.note("subscribed", os.getpid())
+        self.assertTrue(self.mqtt()["ok"])
+        self.note("disconnected", os.getpid())
+        self.assertFalse(self.mqtt()["ok"])
+        self.note("subscribed", 2**22 + 12345)  # no such process: it died
+        self.assertEqual(self.mqtt()["state"], "not running")
