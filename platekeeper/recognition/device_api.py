@@ -179,7 +179,10 @@ def hot_list(request: HttpRequest, user: User) -> HttpResponse:
 
 
 def _viewed_at(value: Any) -> datetime | None:
-    when = parse_datetime(str(value)) if value else None
+    try:
+        when = parse_datetime(str(value)) if value else None
+    except ValueError:  # the right shape, an impossible date
+        return None
     return when if when is not None and timezone.is_aware(when) else None
 
 
@@ -223,7 +226,8 @@ def accesses(request: HttpRequest, user: User) -> HttpResponse:
                     "viewed_at": viewed.isoformat(),
                     "plate": str(item.get("plate", ""))[:16],
                     "read_event_id": str(item.get("read_event_id", ""))[:128],
-                    "offline": True,
+                    # Shown in the car from its own copy, maybe with no link.
+                    "in_car": True,
                 },
                 result_ids=[int(item["entry_id"])]
                 if str(item.get("entry_id", "")).isdigit()

@@ -104,7 +104,12 @@ class DeviceTestCase(BaseTestCase):
             "entry_id": 1,
             "read_event_id": "r1",
         }
-        body = {"accesses": [viewed, {"event_id": "a2"}]}
+        impossible = {
+            **viewed,
+            "event_id": "a3",
+            "viewed_at": "2026-13-45T99:00:00+00:00",
+        }
+        body = {"accesses": [viewed, {"event_id": "a2"}, impossible]}
         for expected in ((1, 0), (0, 1)):
             answer = self.device.post(
                 "/api/v1/device/accesses",
@@ -113,7 +118,7 @@ class DeviceTestCase(BaseTestCase):
                 HTTP_X_OPERATOR_TOKEN=token,
             ).json()
             self.assertEqual((answer["recorded"], answer["duplicate"]), expected)
-            self.assertEqual(answer["rejected"][0]["index"], 1)
+            self.assertEqual([r["index"] for r in answer["rejected"]], [1, 2])
         record = AccessRecord.objects.get(action=Action.ALERT_VIEWED)
         self.assertEqual(
             (record.criteria["viewed_at"], record.criteria["device"]),

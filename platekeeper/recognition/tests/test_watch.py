@@ -168,7 +168,7 @@ class WatchTestCase(LiveTestCase):
             sorted(r.plate.plate for r in reads), sorted([PASSING, STOLEN])
         )
         viewed = AccessRecord.objects.filter(
-            action=Action.ALERT_VIEWED, criteria__offline=True
+            action=Action.ALERT_VIEWED, criteria__in_car=True
         )
         self.assertEqual(viewed.count(), 1)
         self.assertEqual(viewed[0].actor_username, "olivia")
