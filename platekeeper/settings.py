@@ -260,7 +260,16 @@ MQTT_CLIENT_ID = os.environ.get("PLATEKEEPER_MQTT_CLIENT_ID", "platekeeper")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "platekeeper.lib.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"}
+        # PLATEKEEPER_LOG_FORMAT=json: one JSON object a line (lib/logs.py).
+        | (
+            {"formatter": "json"}
+            if os.environ.get("PLATEKEEPER_LOG_FORMAT") == "json"
+            else {}
+        )
+    },
     "root": {
         "handlers": ["console"],
         "level": os.environ.get("PLATEKEEPER_LOG_LEVEL", "INFO"),
