@@ -42,7 +42,6 @@ class Car:
     def sign_in(self, username: str, password: str, code: str = "") -> None:
         """Raises edge.Refused (not allowed) or edge.Unreachable."""
         self.link.sign_in(username, password, code)
-        self.operator = username
         self.refresh()
 
     def refresh(self) -> None:
@@ -52,6 +51,11 @@ class Car:
             data = self.link.hot_list()
         except edge.Unreachable as exc:
             self._offline(exc)
+            return
+        except edge.Refused as exc:
+            # The shift's sign-in ran out, or the officer lost the right: the
+            # car keeps alerting from the copy it has and says so.
+            self.say(f"hot lists not refreshed ({exc}); the officer must sign in again")
             return
         self.hot_list.save(data["entries"], data["generated_at"])
         self.online = True

@@ -185,3 +185,26 @@ class ModelFileTestCase(BaseTestCase):
         missing = weights.ModelFile("x.onnx", "0" * 64, base + "missing.onnx")
         with self.assertRaisesMessage(weights.ModelError, "could not download"):
             weights.download(missing, self.folder)
+
+
+class CarRefusedTestCase(BaseTestCase):
+    def test_it_keeps_its_copy_and_says_so_when_the_sign_in_ran_out(self) -> None:
+        from platekeeper.recognition import edge
+        from platekeeper.recognition.car import Car
+
+        class Expired(edge.Link):
+            def hot_list(self) -> dict[str, Any]:
+                raise edge.Refused("sign the operator in again")
+
+        folder = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, folder, True)
+        said: list[str] = []
+        car = Car(Expired("http://127.0.0.1:9", "key"), folder, "key", say=said.append)
+        car.hot_list.save(
+            [{"entry_id": 1, "plate": "6TRW519", "tolerant": False}], "then"
+        )
+        car.refresh()
+        self.assertIn("must sign in again", said[0])
+        self.assertEqual(
+            [h.entry["plate"] for h in car.hot_list.match("6TRW519")], ["6TRW519"]
+        )
