@@ -47,6 +47,18 @@ class HealthTestCase(BaseTestCase):
             Client().get("/health").json()["checks"]["scheduler"]["why"],
             "no job has run yet",
         )
+        # Just started: nothing due yet is not a stop.
+        job = Job.objects.create(
+            name="sharing",
+            command="sharing_tasks",
+            interval_seconds=300,
+            next_run_at=timezone.now() + timedelta(minutes=1),
+        )
+        self.assertTrue(Client().get("/health").json()["checks"]["scheduler"]["ok"])
+        Job.objects.filter(pk=job.pk).update(
+            next_run_at=timezone.now() - timedelta(minutes=9)
+        )
+        self.assertFalse(Client().get("/health").json()["checks"]["scheduler"]["ok"])
         self.ran(timedelta(minutes=20))
         answer = Client().get("/health")
         self.assertEqual(answer.status_code, 503)
