@@ -42,9 +42,15 @@ def visible_alerts(user: Any, rules: Rules) -> QuerySet[Alert]:
     }:
         return Alert.objects.none()
     alerts = Alert.objects.filter(agency_id=profile.agency_id)
-    if Capability.MANAGE_HOTLISTS not in caps:
-        alerts = alerts.filter(Q(hot_list__covert=False) | Q(hot_list__owners=user))
-    return alerts.distinct()
+    return alerts.filter(covert_rule(user, caps)).distinct()
+
+
+def covert_rule(user: Any, caps: frozenset[Capability]) -> Q:
+    """Covert lists (and what comes of them) only for their owners; the agency's
+    list managers see all. For querysets that reach the list as `hot_list`."""
+    if Capability.MANAGE_HOTLISTS in caps:
+        return Q()
+    return Q(hot_list__covert=False) | Q(hot_list__owners=user)
 
 
 def sees_details(user: Any, alert: Alert, rules: Rules) -> bool:

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from platekeeper.hotlists import categories
@@ -64,11 +64,16 @@ def _generation() -> tuple[int, int]:
     return row if row else (0, 0)
 
 
-def live_rows(now: datetime) -> list[Row]:
-    """The index rows of every entry that can alert now."""
-    entries = Entry.objects.filter(cleared_at=None, retired_at=None).filter(
+def live_entries(now: datetime) -> QuerySet[Entry]:
+    """Every entry that can alert now: not cleared, not retired, not expired."""
+    return Entry.objects.filter(cleared_at=None, retired_at=None).filter(
         Q(expires_at=None) | Q(expires_at__gt=now)
     )
+
+
+def live_rows(now: datetime) -> list[Row]:
+    """The index rows of every entry that can alert now."""
+    entries = live_entries(now)
     return [
         Row(entry_id, plate, tolerant)
         for entry_id, plate, tolerant in entries.values_list(

@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
+from platekeeper.lib.files import write_atomically
 from platekeeper.reads.adapters import PayloadError, frigate
 from platekeeper.reads.models import Camera
 from platekeeper.reads.views import check_size, store_parsed
@@ -93,10 +94,8 @@ class FrigateListener:
             "at": timezone.now().isoformat(),
         }
         path = Path(settings.DATA_DIR) / STATE_FILE
-        tmp = path.with_suffix(".tmp")
         try:
-            tmp.write_text(json.dumps(note))
-            tmp.replace(path)
+            write_atomically(path, json.dumps(note).encode())
         except OSError as exc:  # a full disk must not stop the listener
             logger.warning("could not write %s: %s", path, exc)
 

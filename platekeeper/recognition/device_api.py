@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core import signing
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -25,10 +24,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from platekeeper.accounts.access import gate
+from platekeeper.accounts.access import capabilities, gate
 from platekeeper.audit.models import AccessRecord, Action
 from platekeeper.audit.record import Actor, Entry, record_access
-from platekeeper.hotlists.models import Entry as HotListEntry
+from platekeeper.hotlists.alerts import covert_rule
+from platekeeper.hotlists.matching import live_entries
 from platekeeper.policy.capabilities import Capability
 from platekeeper.policy.models import current_rules
 from platekeeper.reads.api import authorize_camera, error, parse_json
@@ -123,14 +123,13 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 def entries_for(user: User, agency_id: int) -> list[dict[str, Any]]:
     """The live entries a car of the agency may hold for this operator: covert
-    lists only for their owners; person details never leave the server."""
-    now = timezone.now()
+    lists by the alert screen's rule; person details never leave the server."""
+    found = current_rules()
+    caps = capabilities(user, found[1] if found else None)
     rows = (
-        HotListEntry.objects.filter(
-            hot_list__agency_id=agency_id, cleared_at=None, retired_at=None
-        )
-        .filter(Q(expires_at=None) | Q(expires_at__gt=now))
-        .filter(Q(hot_list__covert=False) | Q(hot_list__owners=user))
+        live_entries(timezone.now())
+        .filter(hot_list__agency_id=agency_id)
+        .filter(covert_rule(user, caps))
         .values_list(
             "id",
             "plate",
@@ -202,6 +201,17 @@ def accesses(request: HttpRequest, user: User) -> HttpResponse:
     camera = request.camera  # type: ignore[attr-defined]
     recorded = duplicate = 0
     rejected = []
+    # Which of these the server already has, in one query for the batch.
+    keys = [
+        f"{camera.code}:{item.get('event_id', '')}"
+        for item in items
+        if isinstance(item, dict)
+    ]
+    seen = set(
+        AccessRecord.objects.filter(
+            action=Action.ALERT_VIEWED, criteria__device_event__in=keys
+        ).values_list("criteria__device_event", flat=True)
+    )
     for index, item in enumerate(items):
         event = str(item.get("event_id", "")) if isinstance(item, dict) else ""
         viewed = _viewed_at(item.get("viewed_at")) if event else None
@@ -211,11 +221,10 @@ def accesses(request: HttpRequest, user: User) -> HttpResponse:
             )
             continue
         event_key = f"{camera.code}:{event}"
-        if AccessRecord.objects.filter(
-            action=Action.ALERT_VIEWED, criteria__device_event=event_key
-        ).exists():
+        if event_key in seen:
             duplicate += 1
             continue
+        seen.add(event_key)  # the same event twice in one batch
         record_access(
             Actor.of_user(user, request.META.get("REMOTE_ADDR")),
             Entry(

@@ -14,7 +14,6 @@ import base64
 import json
 import logging
 import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from platekeeper.lib.files import write_atomically
 from platekeeper.lib.matcher import Index, Row
 from platekeeper.lib.plates import normalize
 
@@ -40,17 +40,6 @@ class Unreachable(Exception):
 
 class Refused(Exception):
     """The server answered no (wrong key, operator not allowed)."""
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside, flush to disk, rename: a crash leaves the old file or the
-    new one, never half of one."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    with tmp.open("wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    tmp.replace(path)
 
 
 class Spool:

@@ -71,9 +71,17 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verify(model: ModelFile, path: Path) -> Path:
+def _key(path: Path) -> tuple[str, int, float]:
     stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime)
+    return (str(path), stat.st_size, stat.st_mtime)
+
+
+def _remember(path: Path) -> None:
+    _checked.add(_key(path))
+
+
+def verify(model: ModelFile, path: Path) -> Path:
+    key = _key(path)
     if key in _checked:
         return path
     found = sha256_of(path)
@@ -133,7 +141,8 @@ def download(model: ModelFile, folder: Path, timeout: float = 120.0) -> Path:
         verify(model, tmp)
         target = folder / model.name
         tmp.replace(target)
-        return verify(model, target)
+        _remember(target)  # hashed a moment ago, as the temporary file
+        return target
     except httpx.HTTPError as exc:
         raise ModelError(
             f"could not download {model.name} from {model.url}: {exc}"

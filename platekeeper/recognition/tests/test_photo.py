@@ -16,7 +16,7 @@ from django.test import Client
 
 from platekeeper.audit.models import AccessRecord, Action, Outcome
 from platekeeper.hotlists.models import Alert, HotList
-from platekeeper.reads.models import PlateRead
+from platekeeper.reads.models import Camera, PlateRead
 from platekeeper.recognition import synthetic
 from platekeeper.test import BaseTestCase
 
@@ -148,5 +148,10 @@ class RecognizeCommandTestCase(BaseTestCase):
             call_command(
                 "recognize", str(self.photo), camera=self.camera.name, post=True
             )
+        twin = Camera(agency=self.inglewood, name=self.camera.name, approved=True)
+        twin.new_key()
+        twin.save()
+        with self.assertRaisesMessage(CommandError, "add --agency ORI"):
+            call_command("recognize", str(self.photo), camera=self.camera.name)
         with self.assertRaisesMessage(CommandError, "no camera named"):
             call_command("recognize", str(self.photo), camera="Nowhere")

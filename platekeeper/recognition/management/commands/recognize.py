@@ -33,12 +33,30 @@ def _images(path: Path) -> list[Path]:
     return [path] if path.is_file() else []
 
 
+def _camera(name: str, agency: str | None) -> Camera:
+    """The named camera; names are unique within an agency, not across them."""
+    cameras = Camera.objects.filter(name=name)
+    if agency:
+        cameras = cameras.filter(agency__ori=agency)
+    found = list(cameras[:2])
+    if not found:
+        raise CommandError(f"no camera named {name!r}")
+    if len(found) > 1:
+        raise CommandError(
+            f"two agencies have a camera named {name!r}: add --agency ORI"
+        )
+    return found[0]
+
+
 class Command(BaseCommand):
     help = "Read plates from an image or a folder of images."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path)
         parser.add_argument("--camera", required=True, help="the camera's name")
+        parser.add_argument(
+            "--agency", help="the camera's agency (ORI), if the name is shared"
+        )
         parser.add_argument("--post", action="store_true", help="store the reads")
         parser.add_argument(
             "--crop", action="store_true", help="each image is one plate"
@@ -48,9 +66,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        camera = Camera.objects.filter(name=options["camera"]).first()
-        if camera is None:
-            raise CommandError(f"no camera named {options['camera']!r}")
+        camera = _camera(options["camera"], options["agency"])
         if options["post"] and not camera.approved:
             raise CommandError(
                 f"{camera.name} is not approved as an ALPR camera under the Policy"
