@@ -77,6 +77,7 @@ class Action(models.TextChoices):
     AUDIT_ESCALATED = "audit_escalated", "Overdue audit escalated"
     FLAG_RAISED = "flag_raised", "Monitoring flag raised"
     PURGE = "purge", "Expired data purged"
+    BACKUP = "backup", "All data copied to a backup"
     HOLD_PLACED = "hold_placed", "Legal hold placed"
     HOLD_VIEWED = "hold_viewed", "Legal hold opened"
     HOLD_APPROVED = "hold_approved", "Legal hold approved"

@@ -53,9 +53,14 @@ def backup(dest: Path) -> dict[str, Any]:
     if dest.exists() and any(dest.iterdir()):
         raise BackupError(f"{dest} is not empty: back up into a new folder")
     dest.mkdir(parents=True, exist_ok=True)
+    from platekeeper.audit.models import Action
+    from platekeeper.audit.record import Actor, Entry, record_access
     from platekeeper.retention.models import PurgeRun
 
     taken_at = timezone.now()
+    # A backup reads every read and image: recorded first, like any access
+    # (and so the backup holds the record of its own making).
+    record_access(Actor.system("backup"), Entry(Action.BACKUP, {"folder": str(dest)}))
     connection.ensure_connection()
     target = _open(dest / DATABASE)
     try:

@@ -114,6 +114,10 @@ class BackupTestCase(LiveTestCase):
         self.assertGreaterEqual(versions, 1)
         records = db.execute("SELECT COUNT(*) FROM audit_accessrecord").fetchone()[0]
         self.assertGreater(records, 1)
+        made = db.execute(
+            "SELECT COUNT(*) FROM audit_accessrecord WHERE action = 'backup'"
+        ).fetchone()[0]
+        self.assertEqual(made, 1)  # the backup holds the record of its making
 
     def test_it_backs_up_into_a_new_folder_and_restores_only_into_an_empty_one(
         self,
