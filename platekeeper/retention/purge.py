@@ -1,7 +1,8 @@
 """The purge: expired reads go, with their images and everything derived from them.
 
-Reads are taken oldest first in batches of `BATCH`, each batch in its own
-short transaction, so ingest and searches never wait long on it. A read is
+On PostgreSQL a month wholly past the cut-off is dropped as a partition
+(retention.months). Other reads are taken oldest first in batches of `BATCH`,
+each batch in its own short transaction, so ingest and searches never wait long on it. A read is
 kept while a hold covers it, while an alert on it is unresolved, and while a
 hit on it is within the alerts' retention (a read that matched something is
 kept as long as the alert; one that matched nothing goes with the reads'
@@ -32,7 +33,7 @@ from platekeeper.reads.models import (
     ReadCandidate,
     ReadCorrection,
 )
-from platekeeper.retention import ledger
+from platekeeper.retention import ledger, months
 from platekeeper.retention.models import (
     HeldRead,
     Hold,
@@ -111,6 +112,11 @@ def run(now: datetime | None = None, *, dry_run: bool = False) -> PurgeRun:
 def _steps(purge: PurgeRun, cut: Cutoffs, *, dry_run: bool) -> None:
     if not dry_run:
         _remove_images(purge)  # what a failed run left
+        if months.purge(purge, cut.reads, cut.alerts):
+            # A month may leave more images than one pass takes.
+            while _remove_images(purge):
+                pass
+            purge.save()
     _reads(purge, cut, dry_run)
     _old_hits(purge, cut, dry_run)
     _entries(purge, cut, dry_run)
@@ -194,9 +200,9 @@ def _finish_batch(purge: PurgeRun, gone: list[tuple[Any, ...]]) -> None:
     purge.save()
 
 
-def _remove_images(purge: PurgeRun) -> None:
+def _remove_images(purge: PurgeRun) -> int:
     """Remove the files of images no read shows any more, this run's and any an
-    earlier run could not remove."""
+    earlier run could not remove (at most 2 × BATCH); return how many were pending."""
     pending = set(PendingImage.objects.values_list("digest", flat=True)[: BATCH * 2])
     # Shown again since (the same bytes stored by a new read): kept.
     done = _still_used(pending)
@@ -204,6 +210,7 @@ def _remove_images(purge: PurgeRun) -> None:
         purge.images += blobs.delete(digest)
         done.add(digest)
     PendingImage.objects.filter(digest__in=done).delete()
+    return len(pending)
 
 
 def _still_used(digests: set[str]) -> set[str]:

@@ -46,6 +46,8 @@ JOBS: list[JobSpec] = [
     JobSpec("announce waiting alerts", "notify_alerts", 60),
     # Every minute; the command itself runs at the cadence the Policy sets.
     JobSpec("purge expired data", "purge --if-due", 60),
+    # PostgreSQL: the coming months' partitions of the reads (nothing on SQLite).
+    JobSpec("make the reads' coming months", "partitions", DAY),
     JobSpec("escalate holds and open retention reviews", "retention_tasks", DAY),
     JobSpec("flag unapproved emergency releases", "sharing_tasks", 300),
 ]
