@@ -7,7 +7,8 @@
 - partial: a pattern (`7AB*`, `?ABC12?`) probes its literal prefix as an index
   range, or its suffix on the reversed plate; a fragment (`*ABC*`) or a pattern
   with no literal end is a LIKE over the distinct plates (millions, not the
-  hundreds of millions of reads; docs/decisions/0010 says why no trigram index).
+  hundreds of millions of reads), which on PostgreSQL a trigram index on
+  lower(plate) serves (docs/decisions/0010, 0019).
 - any OCR candidate: the exact plate, or a read whose recognizer also offered
   it (the candidate table written at ingest, probed by plate).
 
@@ -80,7 +81,7 @@ def read_filter(mode: str, plate_ids_: Any) -> Q:
 
 
 def _pattern(pattern: Pattern) -> QuerySet[Plate]:
-    like = Plate.objects.filter(plate__like=pattern.sql_like)
+    like = Plate.objects.filter(plate__fragment=pattern.sql_like)
     if pattern.prefix:
         return like.filter(**_prefix("plate", pattern.prefix))
     if pattern.suffix:

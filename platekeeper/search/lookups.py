@@ -15,3 +15,17 @@ class Like(Lookup):  # type: ignore[type-arg]
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+@CharField.register_lookup
+class Fragment(Like):
+    """`plate__fragment`: LIKE, spelled on PostgreSQL as `lower(plate) LIKE
+    lower(pattern)` so that the trigram index on lower(plate) serves it
+    (reads migration 0010). Plates are upper case: the answer is the same."""
+
+    lookup_name = "fragment"
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> Any:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"lower({lhs}) LIKE lower({rhs})", [*lhs_params, *rhs_params]
