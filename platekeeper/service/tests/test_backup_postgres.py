@@ -1,0 +1,147 @@
+"""Backup and restore on PostgreSQL (R25): pg_dump, pg_restore into an empty
+database, and every purge since the backup applied again."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import date, timedelta
+from io import StringIO
+from pathlib import Path
+
+import psycopg
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import override_settings
+from django.utils import timezone
+
+from platekeeper.reads import blobs
+from platekeeper.retention import purge
+from platekeeper.retention.models import HeldRead, Hold
+from platekeeper.test import JPEG_BYTES, LiveTestCase
+
+
+def server_url(name: str) -> str:
+    db = settings.DATABASES["default"]
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{name}"
+
+
+def admin(sql: str) -> None:
+    with psycopg.connect(server_url("postgres"), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@pytest.mark.requirement("R25")
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the SQLite backup has its own tests (test_backup)",
+)
+class PostgresBackupTestCase(LiveTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.work = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.work, True)
+        self.ledger = self.work / "ledger"
+        self.enterContext(
+            override_settings(
+                IMAGES_DIR=self.work / "images", PURGE_LEDGER_DIR=self.ledger
+            )
+        )
+        self.target = f"pk_restore_{os.getpid()}"
+        admin(f"DROP DATABASE IF EXISTS {self.target}")
+        admin(f"CREATE DATABASE {self.target}")
+        self.addCleanup(admin, f"DROP DATABASE IF EXISTS {self.target} WITH (FORCE)")
+
+    def platekeeper(self, *args: str) -> str:
+        env = {
+            **os.environ,
+            "DATABASE_URL": server_url(self.target),
+            "PLATEKEEPER_DATA_DIR": str(self.work / "restored"),
+            "PLATEKEEPER_PURGE_LEDGER_DIR": str(self.ledger),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "platekeeper", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        self.assertEqual(done.returncode, 0, done.stderr)
+        return done.stdout
+
+    def read_with_image(self, plate: str, days_old: int) -> int:
+        digest = blobs.put(JPEG_BYTES + plate.encode())
+        read = self.make_read(
+            plate,
+            captured_at=timezone.now() - timedelta(days=days_old),
+            plate_image=digest,
+        )
+        return read.id
+
+    def restored(self, sql: str) -> list[tuple[object, ...]]:
+        with psycopg.connect(server_url(self.target)) as conn:
+            return conn.execute(sql).fetchall()
+
+    def test_it_restores_everything_but_what_was_purged_since(self) -> None:
+        fresh = self.read_with_image("5NEW111", 1)
+        self.read_with_image("3OLD222", 800)  # expired, not yet purged
+        held = self.read_with_image("4HLD333", 900)
+        hold = Hold.objects.create(
+            agency=self.hawthorne,
+            case_number="HPD-1",
+            evidence_item="1",
+            requester="DA",
+            reason="trial",
+            review_on=date.today() + timedelta(days=90),
+            status=Hold.Status.APPROVED,
+            placed_by=self.dave,
+        )
+        HeldRead.objects.create(
+            hold=hold, read_id=held, captured_at=timezone.now() - timedelta(days=900)
+        )
+        call_command("backup", str(self.work / "backup"), stdout=StringIO())
+        self.assertTrue((self.work / "backup" / "platekeeper.pgdump").exists())
+
+        # After the backup: the hold is released and the purge takes both old reads.
+        Hold.objects.filter(pk=hold.pk).update(
+            status=Hold.Status.RELEASED, released_at=timezone.now()
+        )
+        self.assertEqual(purge.run().reads, 2)
+
+        out = self.platekeeper("restore", str(self.work / "backup"))
+        self.assertIn("2 reads deleted since the backup", out)
+        self.platekeeper("verify_audit")  # the chain verifies
+
+        self.assertEqual(self.restored("SELECT id FROM reads_plateread"), [(fresh,)])
+        images = [
+            p for p in (self.work / "restored" / "images").rglob("*") if p.is_file()
+        ]
+        self.assertEqual(len(images), 1)
+        self.assertEqual(
+            self.restored("SELECT plate_image FROM reads_plateread")[0][0],
+            images[0].name,
+        )
+        versions = self.restored("SELECT COUNT(*) > 0 FROM policy_policyversion")
+        self.assertEqual(versions, [(True,)])
+        made = self.restored(
+            "SELECT COUNT(*) FROM audit_accessrecord WHERE action = 'backup'"
+        )
+        self.assertEqual(made[0][0], 1)  # the backup holds the record of its making
+        # The reads are partitioned by month in the restored database too.
+        layout = self.restored(
+            "SELECT COUNT(*) FROM pg_partitioned_table "
+            "WHERE partrelid = 'reads_plateread'::regclass"
+        )
+        self.assertEqual(layout[0][0], 1)
+
+    def test_it_restores_only_into_an_empty_database(self) -> None:
+        target = self.work / "backup"
+        call_command("backup", str(target), stdout=StringIO())
+        with self.assertRaisesMessage(CommandError, "is not empty: restore into a new"):
+            call_command("restore", str(target))
+        self.assertEqual(connection.vendor, "postgresql")
