@@ -46,6 +46,8 @@ PURGE_LEDGER_DIR = Path(
 # Images and documents (release packages, written requests) are sealed with
 # AES-256-GCM under this key when one is set (R45): 32 bytes, as 64 hex digits.
 DATA_KEY_HEX = envsecret("PLATEKEEPER_DATA_KEY")
+# Keys files may still be sealed by, until `platekeeper reseal` has run.
+OLD_DATA_KEYS_HEX = envsecret("PLATEKEEPER_OLD_DATA_KEYS")
 # The plate reader's model files (docs/recognition.md); downloaded from their
 # upstream addresses and checked when missing, unless downloads are off.
 MODEL_DIR = Path(os.environ.get("PLATEKEEPER_MODEL_DIR", DATA_DIR / "models")).resolve()

@@ -78,6 +78,7 @@ class Action(models.TextChoices):
     FLAG_RAISED = "flag_raised", "Monitoring flag raised"
     PURGE = "purge", "Expired data purged"
     BACKUP = "backup", "All data copied to a backup"
+    RESEAL = "reseal", "All images and documents sealed again under a new key"
     HOLD_PLACED = "hold_placed", "Legal hold placed"
     HOLD_VIEWED = "hold_viewed", "Legal hold opened"
     HOLD_APPROVED = "hold_approved", "Legal hold approved"

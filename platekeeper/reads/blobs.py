@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -53,6 +54,12 @@ def put(data: bytes, durable: bool = True, root: Path | None = None) -> str:
     path = _path(digest, root)
     if path.exists():
         return digest
+    _write(path, data, digest, durable)
+    return digest
+
+
+def _write(path: Path, data: bytes, digest: str, durable: bool = True) -> None:
+    """Seal and write whole or not at all (write, fsync, rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
@@ -65,7 +72,28 @@ def put(data: bytes, durable: bool = True, root: Path | None = None) -> str:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return digest
+
+
+def reseal(path: Path) -> bool:
+    """Seal a stored file again under today's key (after a key change, or a file
+    stored before a key was set); whether it had to be. Raises sealing.Broken
+    for a file no key opens, or whose bytes are not the ones it is named by."""
+    digest = path.name
+    stored = path.read_bytes()
+    if sealing.sealed_by_current_key(stored, digest):
+        return False
+    data = sealing.unseal(stored, digest)
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise sealing.Broken(f"{path} does not hold the bytes it is named by")
+    _write(path, data, digest)
+    return True
+
+
+def stored_files(root: Path) -> Iterator[Path]:
+    """Every blob file under a store (not the temporary files of a write)."""
+    for path in sorted(root.glob("??/??/*")):
+        if path.is_file() and not path.name.startswith(".tmp-"):
+            yield path
 
 
 def get(digest: str, root: Path | None = None) -> bytes | None:

@@ -4,6 +4,11 @@ A sealed file is MAGIC, a 12-byte random nonce, then the ciphertext with its
 tag; the blob's name (the SHA-256 of the plain bytes) is the associated data,
 so a sealed file moved under another name does not open. Files written before
 a key was configured stay readable as they are.
+
+Changing the key: the new key goes in PLATEKEEPER_DATA_KEY and the old one in
+PLATEKEEPER_OLD_DATA_KEYS (comma-separated); files still sealed by an old key
+open, and `platekeeper reseal` seals every file again under the new key, after
+which the old key can be destroyed.
 """
 
 from __future__ import annotations
@@ -45,6 +50,24 @@ def key() -> AESGCM | None:
     return _cipher(hex_key.strip()) if hex_key else None
 
 
+def old_keys() -> list[AESGCM]:
+    hex_keys = settings.OLD_DATA_KEYS_HEX or ""
+    return [_cipher(k.strip()) for k in hex_keys.split(",") if k.strip()]
+
+
+def sealed_by_current_key(stored: bytes, name: str) -> bool:
+    """Whether a stored file needs no resealing: sealed, and by today's key."""
+    cipher = key()
+    if cipher is None or not stored.startswith(MAGIC):
+        return False
+    body = stored[len(MAGIC) :]
+    try:
+        cipher.decrypt(body[:NONCE], body[NONCE:], name.encode())
+    except InvalidTag:
+        return False
+    return True
+
+
 def seal(data: bytes, name: str) -> bytes:
     cipher = key()
     if cipher is None:
@@ -62,7 +85,9 @@ def unseal(stored: bytes, name: str) -> bytes:
             "this file is sealed and PLATEKEEPER_DATA_KEY is not set: set the key"
         )
     body = stored[len(MAGIC) :]
-    try:
-        return cipher.decrypt(body[:NONCE], body[NONCE:], name.encode())
-    except InvalidTag as exc:
-        raise Broken(f"sealed file {name} does not open with the data key") from exc
+    for candidate in (cipher, *old_keys()):
+        try:
+            return candidate.decrypt(body[:NONCE], body[NONCE:], name.encode())
+        except InvalidTag:
+            continue
+    raise Broken(f"sealed file {name} does not open with the data key")

@@ -43,6 +43,7 @@ def production(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
         )
     try:
         sealing.key()
+        sealing.old_keys()
     except sealing.KeyProblem as exc:
         found.append(checks.Error(str(exc), id="platekeeper.E003"))
     return found

@@ -7,14 +7,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import SystemCheckError
+from django.core.management.base import CommandError, SystemCheckError
 from django.test import SimpleTestCase, override_settings
 
+from platekeeper.audit.models import Action
 from platekeeper.reads import blobs, sealing
 from platekeeper.test import JPEG_B64, JPEG_BYTES, BaseTestCase
 
@@ -77,7 +79,11 @@ class SealedFilesTestCase(BaseTestCase):
         super().setUp()
         images = Path(tempfile.mkdtemp())
         self.addCleanup(shutil.rmtree, images, True)
-        self.enterContext(override_settings(IMAGES_DIR=images, DATA_KEY_HEX=KEY))
+        self.enterContext(
+            override_settings(
+                IMAGES_DIR=images, DOCUMENTS_DIR=images / "documents", DATA_KEY_HEX=KEY
+            )
+        )
 
     def test_it_keeps_no_plain_jpeg_bytes_on_disk(self) -> None:
         answer = self.client.post(
@@ -119,3 +125,42 @@ class SealedFilesTestCase(BaseTestCase):
             digest = blobs.put(JPEG_BYTES)
         self.assertEqual(blobs._path(digest).read_bytes(), JPEG_BYTES)
         self.assertEqual(blobs.get(digest), JPEG_BYTES)
+
+    def test_it_seals_every_file_again_under_a_new_key(self) -> None:
+        old = blobs.put(JPEG_BYTES + b"old key")
+        with override_settings(DATA_KEY_HEX=None):
+            plain = blobs.put(JPEG_BYTES + b"no key")
+        new_key = "5a" * 32
+        with override_settings(DATA_KEY_HEX=new_key, OLD_DATA_KEYS_HEX=KEY):
+            # Until the files are sealed again, the old key still opens them.
+            self.assertEqual(blobs.get(old), JPEG_BYTES + b"old key")
+            out = StringIO()
+            call_command("reseal", stdout=out)
+            self.assertIn("resealed 2 files", out.getvalue())
+            call_command("reseal", stdout=out)
+            self.assertIn("resealed 0 files; 2 were sealed", out.getvalue())
+        with override_settings(DATA_KEY_HEX=new_key, OLD_DATA_KEYS_HEX=None):
+            # The old key can now be destroyed: the new one opens everything.
+            self.assertEqual(blobs.get(old), JPEG_BYTES + b"old key")
+            self.assertEqual(blobs.get(plain), JPEG_BYTES + b"no key")
+        self.assertNotIn(JPEG_BYTES, blobs._path(plain).read_bytes())
+        with override_settings(DATA_KEY_HEX=KEY):
+            self.assertIsNone(blobs.get(old))  # the old key opens nothing now
+        self.assertEqual(len(self.access_records(action=Action.RESEAL)), 2)
+
+    def test_it_leaves_a_file_no_key_opens_as_it_is_and_says_so(self) -> None:
+        digest = blobs.put(JPEG_BYTES)
+        before = blobs._path(digest).read_bytes()
+        with (
+            override_settings(DATA_KEY_HEX="5a" * 32),
+            self.assertRaisesMessage(CommandError, "1 files open with no key given"),
+        ):
+            call_command("reseal", stdout=StringIO())
+        self.assertEqual(blobs._path(digest).read_bytes(), before)
+
+    def test_it_refuses_to_reseal_without_a_key(self) -> None:
+        with (
+            override_settings(DATA_KEY_HEX=None),
+            self.assertRaisesMessage(CommandError, "PLATEKEEPER_DATA_KEY is not set"),
+        ):
+            call_command("reseal", stdout=StringIO())
