@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField, Q
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from platekeeper.lib import geo
 from platekeeper.policy.capabilities import Capability
 from platekeeper.policy.rules import DataClass, Rules
 from platekeeper.reads.models import PlateRead, PlateReadQuerySet
+from platekeeper.reads.partitions import Month
 from platekeeper.search import criteria
 
 # Fifty rows a page: rendering two hundred cost more than a partial-plate query.
@@ -190,12 +192,34 @@ def _page_by_ids(ordered: PlateReadQuerySet, size: int, count: bool) -> Page:
     whole rows read every matching row from the table. With `count`, the ids go
     on to COUNT_CAP + 1, so the same pass gives the capped count."""
     limit = max(size, COUNT_CAP) + 1 if count else size + 1
-    ids = list(ordered.values_list("id", flat=True)[:limit])
-    rows = PlateRead.objects.filter(id__in=ids[:size]).select_related("camera", "plate")
-    by_id = {r.id: r for r in rows}
+    found = list(ordered.values_list("id", "captured_at")[:limit])
+    by_id = {r.id: r for r in rows_of(found[:size])}
+    ids = [i for i, _ in found]
     shown = [by_id[i] for i in ids[:size]]
     cursor = cursor_of(shown[-1]) if shown else ""
     return Page(shown, len(ids) > size, cursor, len(ids) if count else None)
+
+
+def rows_of(found: list[tuple[int, datetime]]) -> list[PlateRead]:
+    """The rows of these (id, capture time) pairs. On PostgreSQL reads are
+    partitioned by month, and an id alone names no partition: fetched by id,
+    a page probed every month's key index for every id (12 ms of a 20 ms
+    search on 10,000,000 reads); with each id's month, only the months the
+    page shows are read."""
+    if not found:
+        return []  # (an empty Q() below would be every read)
+    rows = PlateRead.objects.select_related("camera", "plate")
+    if connection.vendor != "postgresql":
+        return list(rows.filter(id__in=[i for i, _ in found]))
+    months: dict[Month, list[int]] = {}
+    for read_id, at in found:
+        months.setdefault(Month.of(at), []).append(read_id)
+    each_month = Q()
+    for month, ids in months.items():
+        each_month |= Q(
+            id__in=ids, captured_at__gte=month.start, captured_at__lt=month.end
+        )
+    return list(rows.filter(each_month))
 
 
 def capped(n: int) -> str:

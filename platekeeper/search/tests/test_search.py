@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 
 from platekeeper.audit.models import AccessRecord, Action
+from platekeeper.reads.models import Plate
+from platekeeper.search import queries
 from platekeeper.test import BaseTestCase, block_audit_writes, data_access
 
 GOOD = {
@@ -43,6 +45,15 @@ class SearchTestCase(BaseTestCase):
         self.assertEqual(r.status_code, 200)
         self.assertContains(r, "Hawthorne Blvd &amp; El Segundo NB")
         self.assertEqual([x.id for x in r.context["reads"]], [self.read.id])
+
+    def test_it_shows_no_reads_for_a_known_plate_whose_reads_are_gone(self) -> None:
+        # The distinct plate outlives its purged reads.
+        Plate.objects.create(**Plate.fields_for("5GON000"))
+        r = self.search(self.dave, plate="5GON000")
+        self.assertEqual(r.status_code, 200)
+        self.assertEqual(list(r.context["reads"]), [])
+        # The page's rows are fetched by id and month: no ids, no rows.
+        self.assertEqual(queries.rows_of([]), [])
 
     @pytest.mark.requirement("R13")
     def test_it_records_one_access_with_the_four_statutory_elements(self) -> None:
