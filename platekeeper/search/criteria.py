@@ -8,7 +8,8 @@
   range, or its suffix on the reversed plate; a fragment (`*ABC*`) or a pattern
   with no literal end is a LIKE over the distinct plates (millions, not the
   hundreds of millions of reads), which on PostgreSQL a trigram index on
-  lower(plate) serves (docs/decisions/0010, 0019).
+  lower(plate) serves; on PostgreSQL a pattern of known length (`?A??1?3`)
+  probes the index of characters by place (docs/decisions/0010, 0019).
 - any OCR candidate: the exact plate, or a read whose recognizer also offered
   it (the candidate table written at ingest, probed by plate).
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from platekeeper.lib import plates
@@ -82,6 +84,9 @@ def read_filter(mode: str, plate_ids_: Any) -> Q:
 
 def _pattern(pattern: Pattern) -> QuerySet[Plate]:
     like = Plate.objects.filter(plate__fragment=pattern.sql_like)
+    if connection.vendor == "postgresql" and "*" not in pattern.text:
+        # Known length: the positions index, whatever its literal ends.
+        return like.filter(plate__positions=pattern.text)
     if pattern.prefix:
         return like.filter(**_prefix("plate", pattern.prefix))
     if pattern.suffix:

@@ -29,3 +29,24 @@ class Fragment(Like):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"lower({lhs}) LIKE lower({rhs})", [*lhs_params, *rhs_params]
+
+
+@CharField.register_lookup
+class Positions(Lookup):  # type: ignore[type-arg]
+    """`plate__positions="?A??1?3"`: the plates of the pattern's length with its
+    known characters in their places, from the GIN index on plate_positions
+    (reads migration 0011). PostgreSQL only; the caller also filters by LIKE,
+    which alone is the answer elsewhere."""
+
+    lookup_name = "positions"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        pattern = str(self.rhs)
+        tokens = [
+            f"{len(pattern)}.{place}{c}"
+            for place, c in enumerate(pattern, start=1)
+            if c != "?"
+        ]
+        return f"plate_positions({lhs}) @> %s::text[]", [*lhs_params, tokens]
