@@ -26,8 +26,11 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
         if connection.vendor == "postgresql":
             with transaction.atomic():
                 with connection.cursor() as cursor:
+                    # set_config(..., true) is SET LOCAL with a bound parameter,
+                    # which SET itself does not take under server-side binding.
                     cursor.execute(
-                        "SET LOCAL statement_timeout = %s", [int(limit * 1000)]
+                        "SELECT set_config('statement_timeout', %s, true)",
+                        [str(int(limit * 1000))],
                     )
                 yield
         else:
