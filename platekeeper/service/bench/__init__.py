@@ -9,6 +9,7 @@ from platekeeper.service.bench.common import database_figures, free_port, prefil
 from platekeeper.service.bench.hotlists import hotlists_group
 from platekeeper.service.bench.imports import import_group
 from platekeeper.service.bench.ingest import ingest_group
+from platekeeper.service.bench.months import month_group
 from platekeeper.service.bench.recognition import recognition_group
 from platekeeper.service.bench.retention import retention_group
 from platekeeper.service.bench.search import search_group
@@ -20,6 +21,7 @@ __all__ = [
     "hotlists_group",
     "import_group",
     "ingest_group",
+    "month_group",
     "prefill",
     "recognition_group",
     "retention_group",

@@ -170,7 +170,14 @@ def batches(reads: Iterator[SimRead], size: int) -> Iterator[list[SimRead]]:
 
 
 def prefill(size: int, log: Callable[[str], None]) -> None:
-    """Fill the database to `size` reads of a simulated year (kept between runs)."""
+    """Fill the database to `size` reads of a simulated year (kept between runs):
+    on SQLite the simulator's town through the plain insert, on PostgreSQL a
+    region loaded with COPY (bench.bulk)."""
+    if connection.vendor == "postgresql":
+        from platekeeper.service.bench import bulk
+
+        bulk.load(size, log)
+        return
     have = PlateRead.objects.count()
     if have >= size:
         return

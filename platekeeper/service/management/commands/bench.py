@@ -17,7 +17,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-GROUPS = ["ingest", "import", "hotlists", "search", "audit", "retention", "recognition"]
+GROUPS = [
+    "ingest",
+    "import",
+    "hotlists",
+    "search",
+    "audit",
+    "retention",
+    "month",
+    "recognition",
+]
 MARK = "PLATEKEEPER_BENCH_DATABASE"
 # Groups that need no pre-filled database.
 NO_DATABASE = {"recognition"}
@@ -69,6 +78,12 @@ class Command(BaseCommand):
             type=int,
             default=1_000_000,
             help="expired reads (each with an image) the retention group purges",
+        )
+        parser.add_argument(
+            "--month-reads",
+            type=int,
+            help="reads in the expired month the month group purges "
+            "(PostgreSQL; default: a twelfth of --size)",
         )
         parser.add_argument(
             "--images",
