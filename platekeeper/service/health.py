@@ -90,6 +90,22 @@ def _mqtt() -> dict[str, Any]:
     }
 
 
+def _partitions() -> dict[str, Any]:
+    """PostgreSQL: next month's partition is there (the daily job makes it; without
+    it next month's reads would all land in the default partition)."""
+    from platekeeper.reads import partitions
+
+    if not partitions.partitioned():
+        return {"ok": True, "partitioned": False}
+    have = partitions.months()
+    following = partitions.Month.of(timezone.now()).next
+    return {
+        "ok": following in have,
+        "partitioned": True,
+        "last_month": str(have[-1]) if have else None,
+    }
+
+
 def _alive(pid: int) -> bool:
     if pid <= 0:
         return False
@@ -108,6 +124,7 @@ CHECKS = {
     "scheduler": _scheduler,
     "disk": _disk,
     "mqtt": _mqtt,
+    "partitions": _partitions,
 }
 
 

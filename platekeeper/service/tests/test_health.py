@@ -8,11 +8,14 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 from django.test import Client, override_settings
 from django.utils import timezone
 
 from platekeeper.audit import triggers
+from platekeeper.reads import partitions
 from platekeeper.reads.mqtt import STATE_FILE
+from platekeeper.reads.partitions import Month
 from platekeeper.service.models import Job, JobRun
 from platekeeper.test import BaseTestCase
 
@@ -38,7 +41,7 @@ class HealthTestCase(BaseTestCase):
         self.assertEqual(answer.status_code, 200, answer.json())
         self.assertEqual(
             set(answer.json()["checks"]),
-            {"database", "audit_log", "scheduler", "disk", "mqtt"},
+            {"database", "audit_log", "scheduler", "disk", "mqtt", "partitions"},
         )
         self.assertNotIn("7ABC123", answer.content.decode())
 
@@ -75,6 +78,21 @@ class HealthTestCase(BaseTestCase):
             triggers.install()
         self.assertEqual(answer.status_code, 503)
         self.assertTrue(answer.json()["checks"]["audit_log"]["missing_triggers"])
+
+    def test_it_fails_when_next_months_partition_is_missing(self) -> None:
+        self.ran(timedelta(seconds=30))
+        if connection.vendor != "postgresql":
+            check = Client().get("/health").json()["checks"]["partitions"]
+            self.assertEqual(check, {"ok": True, "partitioned": False})
+            return
+        following = Month.of(timezone.now()).next
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {following.table}")
+        answer = Client().get("/health")
+        self.assertEqual(answer.status_code, 503)
+        self.assertFalse(answer.json()["checks"]["partitions"]["ok"])
+        partitions.ensure_ahead(timezone.now())  # what the daily job does
+        self.assertEqual(Client().get("/health").status_code, 200)
 
 
 class MqttHealthTestCase(BaseTestCase):
