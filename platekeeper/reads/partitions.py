@@ -28,8 +28,10 @@ from django.db import connection, transaction
 READS = "reads_plateread"
 OTHER = f"{READS}_other"
 NAME = re.compile(rf"^{READS}_y(\d{{4}})m(\d{{2}})$")
-# Months made ahead of the current one.
-AHEAD = 3
+# Months made ahead of the current one: next month's, made weeks before it is
+# needed (the /health check fails if it is missing). More would cost every
+# search that cannot be pruned by time the planning of empty tables.
+AHEAD = 1
 
 
 @dataclass(frozen=True, order=True)
