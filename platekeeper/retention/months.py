@@ -12,6 +12,7 @@ before the cut-off the horizon was just moved to.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -27,7 +28,7 @@ from platekeeper.retention.models import HeldRead, Hold, PendingImage, PurgeRun
 CHUNK = 5000
 
 
-def purge(purge_run: PurgeRun, cutoff: Any, alerts_cutoff: Any) -> int:
+def purge(purge_run: PurgeRun, cutoff: datetime, alerts_cutoff: datetime) -> int:
     """Drop every month wholly before `cutoff`; return how many reads went."""
     count = 0
     for month in partitions.expired(cutoff):
@@ -38,7 +39,7 @@ def purge(purge_run: PurgeRun, cutoff: Any, alerts_cutoff: Any) -> int:
     return count
 
 
-def _kept(alerts_cutoff: Any) -> list[int]:
+def _kept(alerts_cutoff: datetime) -> list[int]:
     """Every read that must outlive its month. Few (holds and recent hits), so
     one list for all months rather than a query per read."""
     from platekeeper.retention.purge import OPEN_ALERTS
@@ -53,7 +54,7 @@ def _kept(alerts_cutoff: Any) -> list[int]:
     )
 
 
-def _drop(purge_run: PurgeRun, month: Month, alerts_cutoff: Any) -> list[int]:
+def _drop(purge_run: PurgeRun, month: Month, alerts_cutoff: datetime) -> list[int]:
     table = month.table
     kept = _kept(alerts_cutoff)
     not_kept = "NOT (r.id = ANY(%s))"
