@@ -47,8 +47,7 @@ def _rebuild(cursor: Any, layout: str, key: str) -> None:
     # A table with foreign-key checks still pending (deferred) cannot be dropped.
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute(f"ALTER TABLE {READS} RENAME TO {ASIDE}")
-    indexes = _indexes(cursor)
-    constraints = _constraints(cursor)
+    again = [sql for _, sql in definitions(cursor, ASIDE, "fc", READS)]
     triggers = _triggers(cursor)
     next_id = _next_id(cursor)
     cursor.execute(
@@ -66,7 +65,7 @@ def _rebuild(cursor: Any, layout: str, key: str) -> None:
     if sequence.split(".")[-1] != f"{READS}_id_seq":
         cursor.execute(f"ALTER SEQUENCE {sequence} RENAME TO {READS}_id_seq")
     cursor.execute(f"ALTER TABLE {READS} ADD CONSTRAINT {READS}_pkey PRIMARY KEY {key}")
-    for sql in indexes + constraints + triggers:
+    for sql in again + triggers:
         cursor.execute(sql)
 
 
@@ -83,29 +82,34 @@ def _months(cursor: Any) -> None:
     partitions.ensure_ahead(now)
 
 
-def _indexes(cursor: Any) -> list[str]:
+def definitions(
+    cursor: Any, table: str, kinds: str, target: str
+) -> list[tuple[str, str]]:
+    """(name, SQL) that makes again on `target` the constraints of `table` of
+    these kinds ('p' key, 'f' foreign key, 'c' check; the key first) and every
+    index of `table` no constraint owns. Also the bench's bulk load, which
+    drops and remakes them around a COPY."""
     cursor.execute(
-        "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname <> %s",
-        [ASIDE, f"{READS}_pkey"],
+        "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+        "WHERE conrelid = to_regclass(%s) AND contype = ANY(%s) AND coninhcount = 0",
+        [table, list(kinds)],
     )
-    # A partitioned table's index reads "ON ONLY table": on the new table it
-    # must cover every partition.
-    return [
-        re.sub(r" ON (ONLY )?\S+ USING ", f" ON {READS} USING ", row[0])
-        for row in cursor.fetchall()
-    ]
-
-
-def _constraints(cursor: Any) -> list[str]:
+    constraints = sorted(cursor.fetchall(), key=lambda c: c[2] != "p")
     cursor.execute(
-        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-        "WHERE conrelid = to_regclass(%s) AND contype IN ('f', 'c') "
-        "AND coninhcount = 0",
-        [ASIDE],
+        "SELECT indexname, indexdef FROM pg_indexes i WHERE tablename = %s "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+        "WHERE c.conname = i.indexname AND c.conrelid = to_regclass(%s))",
+        [table, table],
     )
+    indexes = cursor.fetchall()
     return [
-        f"ALTER TABLE {READS} ADD CONSTRAINT {name} {definition}"
-        for name, definition in cursor.fetchall()
+        (name, f"ALTER TABLE {target} ADD CONSTRAINT {name} {definition}")
+        for name, definition, _ in constraints
+    ] + [
+        # A partitioned table's index reads "ON ONLY table": remade, it must
+        # cover every partition.
+        (name, re.sub(r" ON (ONLY )?\S+ USING ", f" ON {target} USING ", definition))
+        for name, definition in indexes
     ]
 
 

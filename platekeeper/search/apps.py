@@ -6,4 +6,4 @@ class SearchConfig(AppConfig):
     label = "search"
 
     def ready(self) -> None:
-        from platekeeper.search import lookups  # noqa: F401 - registers plate__like
+        from platekeeper.search import lookups  # noqa: F401 - registers plate__fragment, plate__positions

@@ -1,4 +1,5 @@
-"""`plate__like`: SQL LIKE with `_` and `%` as given (Django's own lookups escape them)."""
+"""Plate lookups for partial plates: SQL LIKE with `_` and `%` as given (Django's
+own lookups escape them), and the positions index on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,27 +9,24 @@ from django.db.models import CharField, Lookup
 
 
 @CharField.register_lookup
-class Like(Lookup):  # type: ignore[type-arg]
-    lookup_name = "like"
-
-    def as_sql(self, compiler: Any, connection: Any) -> Any:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
-
-
-@CharField.register_lookup
-class Fragment(Like):
-    """`plate__fragment`: LIKE, spelled on PostgreSQL as `lower(plate) LIKE
-    lower(pattern)` so that the trigram index on lower(plate) serves it
-    (reads migration 0010). Plates are upper case: the answer is the same."""
+class Fragment(Lookup):  # type: ignore[type-arg]
+    """`plate__fragment`: SQL LIKE with `_` and `%` as given, spelled on
+    PostgreSQL as `lower(plate) LIKE lower(pattern)` so that the trigram index
+    on lower(plate) serves it (reads migration 0010). Plates are upper case:
+    the answer is the same."""
 
     lookup_name = "fragment"
 
+    def as_sql(self, compiler: Any, connection: Any) -> Any:
+        return self._spelled("{lhs} LIKE {rhs}", compiler, connection)
+
     def as_postgresql(self, compiler: Any, connection: Any) -> Any:
+        return self._spelled("lower({lhs}) LIKE lower({rhs})", compiler, connection)
+
+    def _spelled(self, template: str, compiler: Any, connection: Any) -> Any:
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"lower({lhs}) LIKE lower({rhs})", [*lhs_params, *rhs_params]
+        return template.format(lhs=lhs, rhs=rhs), [*lhs_params, *rhs_params]
 
 
 @CharField.register_lookup

@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from platekeeper.lib.plates import _MISREAD
-from platekeeper.reads import partitions
+from platekeeper.reads import partitions, relayout
 from platekeeper.reads.simulator import COLORS, FIXED_CAMERAS, MAKES, TYPES
 from platekeeper.service.bench.common import bench_agency, bench_cameras
 
@@ -204,29 +204,13 @@ def _lift_indexes(table: str, constraints: str) -> list[str]:
     key, 'f' foreign key); return the SQL that makes them again. Unique
     constraints stay: the plates' ON CONFLICT needs its index."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = ANY(%s)",
-            [table, list(constraints)],
-        )
-        dropped = cursor.fetchall()
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes i WHERE tablename = %s "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
-            "WHERE c.conname = i.indexname AND c.conrelid = %s::regclass)",
-            [table, table],
-        )
-        indexes = cursor.fetchall()
-        for name, _, _ in dropped:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {name}")
-    # The key before the foreign keys that rely on it being there.
-    again = [
-        f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
-        for name, definition, _ in sorted(dropped, key=lambda c: c[2] != "p")
-    ]
-    return again + [d.replace(" ON ONLY ", " ON ") for _, d in indexes]
+        found = relayout.definitions(cursor, table, constraints, table)
+        for name, sql in found:
+            if sql.startswith("ALTER TABLE"):
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+            else:
+                cursor.execute(f"DROP INDEX {name}")
+    return [sql for _, sql in found]
 
 
 def _restore_indexes(statements: list[str], log: Callable[[str], None]) -> None:

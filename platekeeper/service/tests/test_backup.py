@@ -40,22 +40,12 @@ def platekeeper(data_dir: Path, ledger: Path, *args: str) -> str:
     return done.stdout
 
 
-@pytest.mark.requirement("R25")
-@pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="PostgreSQL is backed up with pg_dump (docs/deploy.md)",
-)
-class BackupTestCase(LiveTestCase):
-    def setUp(self) -> None:
-        super().setUp()
-        self.work = Path(tempfile.mkdtemp())
-        self.addCleanup(shutil.rmtree, self.work, True)
-        self.ledger = self.work / "ledger"
-        self.enterContext(
-            override_settings(
-                IMAGES_DIR=self.work / "images", PURGE_LEDGER_DIR=self.ledger
-            )
-        )
+class BackupScenario(LiveTestCase):
+    """What both databases' restore tests start from: a fresh read, an expired
+    one and a held one, each with an image; a backup; then the hold released
+    and the purge taking both old reads."""
+
+    work: Path
 
     def read_with_image(self, plate: str, days_old: int) -> int:
         digest = blobs.put(JPEG_BYTES + plate.encode())
@@ -66,7 +56,8 @@ class BackupTestCase(LiveTestCase):
         )
         return read.id
 
-    def test_it_restores_everything_but_what_was_purged_since(self) -> None:
+    def backed_up_then_purged(self) -> int:
+        """The fresh read's id."""
         fresh = self.read_with_image("5NEW111", 1)
         self.read_with_image("3OLD222", 800)  # expired, not yet purged
         held = self.read_with_image("4HLD333", 900)
@@ -84,12 +75,33 @@ class BackupTestCase(LiveTestCase):
             hold=hold, read_id=held, captured_at=timezone.now() - timedelta(days=900)
         )
         call_command("backup", str(self.work / "backup"), stdout=StringIO())
-
         # After the backup: the hold is released and the purge takes both old reads.
         Hold.objects.filter(pk=hold.pk).update(
             status=Hold.Status.RELEASED, released_at=timezone.now()
         )
         self.assertEqual(purge.run().reads, 2)
+        return fresh
+
+
+@pytest.mark.requirement("R25")
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="PostgreSQL is backed up with pg_dump (docs/deploy.md)",
+)
+class BackupTestCase(BackupScenario):
+    def setUp(self) -> None:
+        super().setUp()
+        self.work = Path(tempfile.mkdtemp())
+        self.addCleanup(shutil.rmtree, self.work, True)
+        self.ledger = self.work / "ledger"
+        self.enterContext(
+            override_settings(
+                IMAGES_DIR=self.work / "images", PURGE_LEDGER_DIR=self.ledger
+            )
+        )
+
+    def test_it_restores_everything_but_what_was_purged_since(self) -> None:
+        fresh = self.backed_up_then_purged()
 
         restored = self.work / "restored"
         out = platekeeper(restored, self.ledger, "restore", str(self.work / "backup"))

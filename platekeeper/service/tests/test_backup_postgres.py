@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -18,12 +17,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
-from django.utils import timezone
 
-from platekeeper.reads import blobs
-from platekeeper.retention import purge
-from platekeeper.retention.models import HeldRead, Hold
-from platekeeper.test import JPEG_BYTES, LiveTestCase
+from platekeeper.service.tests.test_backup import BackupScenario
 
 
 def server_url(name: str) -> str:
@@ -42,7 +37,7 @@ def admin(sql: str) -> None:
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="the SQLite backup has its own tests (test_backup)",
 )
-class PostgresBackupTestCase(LiveTestCase):
+class PostgresBackupTestCase(BackupScenario):
     def setUp(self) -> None:
         super().setUp()
         self.work = Path(tempfile.mkdtemp())
@@ -74,44 +69,13 @@ class PostgresBackupTestCase(LiveTestCase):
         self.assertEqual(done.returncode, 0, done.stderr)
         return done.stdout
 
-    def read_with_image(self, plate: str, days_old: int) -> int:
-        digest = blobs.put(JPEG_BYTES + plate.encode())
-        read = self.make_read(
-            plate,
-            captured_at=timezone.now() - timedelta(days=days_old),
-            plate_image=digest,
-        )
-        return read.id
-
     def restored(self, sql: str) -> list[tuple[object, ...]]:
         with psycopg.connect(server_url(self.target)) as conn:
             return conn.execute(sql).fetchall()
 
     def test_it_restores_everything_but_what_was_purged_since(self) -> None:
-        fresh = self.read_with_image("5NEW111", 1)
-        self.read_with_image("3OLD222", 800)  # expired, not yet purged
-        held = self.read_with_image("4HLD333", 900)
-        hold = Hold.objects.create(
-            agency=self.hawthorne,
-            case_number="HPD-1",
-            evidence_item="1",
-            requester="DA",
-            reason="trial",
-            review_on=date.today() + timedelta(days=90),
-            status=Hold.Status.APPROVED,
-            placed_by=self.dave,
-        )
-        HeldRead.objects.create(
-            hold=hold, read_id=held, captured_at=timezone.now() - timedelta(days=900)
-        )
-        call_command("backup", str(self.work / "backup"), stdout=StringIO())
+        fresh = self.backed_up_then_purged()
         self.assertTrue((self.work / "backup" / "platekeeper.pgdump").exists())
-
-        # After the backup: the hold is released and the purge takes both old reads.
-        Hold.objects.filter(pk=hold.pk).update(
-            status=Hold.Status.RELEASED, released_at=timezone.now()
-        )
-        self.assertEqual(purge.run().reads, 2)
 
         out = self.platekeeper("restore", str(self.work / "backup"))
         self.assertIn("2 reads deleted since the backup", out)
