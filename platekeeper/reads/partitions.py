@@ -92,6 +92,26 @@ def months() -> list[Month]:
     return sorted(found)
 
 
+# A stretch of capture time, [start, end); None is open on that side.
+Stretch = tuple[datetime | None, datetime | None]
+
+
+def stretches() -> list[Stretch]:
+    """Stretches of capture time that together cover all time, newest first,
+    each within one partition: every month that has one, and the stretches
+    between and around them that the default partition holds. A query limited
+    to one stretch plans and probes one table. Without partitions, all time."""
+    found: list[Stretch] = []
+    end: datetime | None = None
+    for month in reversed(months()):
+        if end is None or end > month.end:
+            found.append((month.end, end))
+        found.append((month.start, month.end))
+        end = month.start
+    found.append((None, end))
+    return found
+
+
 def span(first: Month, last: Month) -> Iterator[Month]:
     month = first
     while month <= last:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
@@ -19,9 +20,30 @@ class TooSlow(Exception):
     pass
 
 
+# The search under way: when it must stop (time.monotonic()) and its limit. A
+# search of several statements checks it between them, as each statement is
+# limited on its own.
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar(
+    "search_deadline", default=None
+)
+
+
+def _too_slow(limit: float) -> TooSlow:
+    return TooSlow(f"the search ran past its {limit:g}-second limit")
+
+
+def check() -> None:
+    """Raise TooSlow if the search under way is past its time limit."""
+    under_way = _deadline.get()
+    if under_way is not None and time.monotonic() > under_way[0]:
+        raise _too_slow(under_way[1])
+
+
 @contextmanager
 def time_limit(seconds: float | None = None) -> Iterator[None]:
     limit = seconds if seconds is not None else settings.SEARCH_TIME_LIMIT_SECONDS
+    deadline = time.monotonic() + limit
+    token = _deadline.set((deadline, limit))
     try:
         if connection.vendor == "postgresql":
             with transaction.atomic():
@@ -34,7 +56,6 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
                     )
                 yield
         else:
-            deadline = time.monotonic() + limit
             connection.ensure_connection()
             raw = connection.connection
             raw.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
@@ -49,5 +70,7 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
             or "statement timeout" in text
             or "canceling statement" in text
         ):
-            raise TooSlow(f"the search ran past its {limit:g}-second limit") from exc
+            raise _too_slow(limit) from exc
         raise
+    finally:
+        _deadline.reset(token)

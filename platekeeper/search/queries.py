@@ -21,9 +21,9 @@ from django.utils import timezone
 from platekeeper.lib import geo
 from platekeeper.policy.capabilities import Capability
 from platekeeper.policy.rules import DataClass, Rules
+from platekeeper.reads import partitions
 from platekeeper.reads.models import PlateRead, PlateReadQuerySet
-from platekeeper.reads.partitions import Month
-from platekeeper.search import criteria
+from platekeeper.search import criteria, limits
 
 # Fifty rows a page: rendering two hundred cost more than a partial-plate query.
 PAGE = 50
@@ -175,7 +175,8 @@ def page(reads: PlateReadQuerySet, data: dict[str, Any], size: int) -> Page:
     area = data.get("area")
     if not area or "polygon" not in area:
         # A first page counts as it goes: one pass over the index, not two.
-        return _page_by_ids(ordered, size, count=not data.get("after"))
+        broad = bool(data.get("plate")) and data.get("match") == criteria.PARTIAL
+        return _page_by_ids(ordered, size, not data.get("after"), broad)
     found: list[PlateRead] = []
     ordered = ordered.select_related("camera", "plate")
     for read in ordered.iterator(chunk_size=size + 1):
@@ -187,12 +188,18 @@ def page(reads: PlateReadQuerySet, data: dict[str, Any], size: int) -> Page:
     return Page(shown, len(found) > size, cursor_of(shown[-1]) if shown else "")
 
 
-def _page_by_ids(ordered: PlateReadQuerySet, size: int, count: bool) -> Page:
+def _page_by_ids(
+    ordered: PlateReadQuerySet, size: int, count: bool, broad: bool = False
+) -> Page:
     """The page's ids first, from the index alone, then only those rows: sorting
     whole rows read every matching row from the table. With `count`, the ids go
-    on to COUNT_CAP + 1, so the same pass gives the capped count."""
+    on to COUNT_CAP + 1, so the same pass gives the capped count. A `broad`
+    criterion (thousands of plates) is read a month at a time, newest first."""
     limit = max(size, COUNT_CAP) + 1 if count else size + 1
-    found = list(ordered.values_list("id", "captured_at")[:limit])
+    if broad:
+        found = _newest_months_first(ordered, limit)
+    else:
+        found = list(ordered.values_list("id", "captured_at")[:limit])
     by_id = {r.id: r for r in rows_of(found[:size])}
     ids = [i for i, _ in found]
     shown = [by_id[i] for i in ids[:size]]
@@ -200,26 +207,42 @@ def _page_by_ids(ordered: PlateReadQuerySet, size: int, count: bool) -> Page:
     return Page(shown, len(ids) > size, cursor, len(ids) if count else None)
 
 
+def _newest_months_first(
+    ordered: PlateReadQuerySet, limit: int
+) -> list[tuple[int, datetime]]:
+    """The first `limit` (id, capture time) pairs, one partition's stretch of
+    time after another, stopping when there are enough. One statement over
+    every month sorts each month's matches in full: a pattern matching 4,232
+    plates on 100,000,000 reads probed 14 months for every plate (690 ms) to
+    keep the newest 10,001, which the newest four months held."""
+    found: list[tuple[int, datetime]] = []
+    for start, end in partitions.stretches():
+        part = ordered
+        if start is not None:
+            part = part.filter(captured_at__gte=start)
+        if end is not None:
+            part = part.filter(captured_at__lt=end)
+        found += part.values_list("id", "captured_at")[: limit - len(found)]
+        if len(found) >= limit:
+            break
+        limits.check()
+    return found
+
+
 def rows_of(found: list[tuple[int, datetime]]) -> list[PlateRead]:
     """The rows of these (id, capture time) pairs. On PostgreSQL reads are
     partitioned by month, and an id alone names no partition: fetched by id,
-    a page probed every month's key index for every id (12 ms of a 20 ms
-    search on 10,000,000 reads); with each id's month, only the months the
-    page shows are read."""
+    a page was planned for every month (12 ms of a 20 ms search on 10,000,000
+    reads). With the capture times too, only the months the page shows are
+    planned and probed (and no row is wrongly kept: an id is one read's, and
+    that read's time is in the list)."""
     if not found:
-        return []  # (an empty Q() below would be every read)
+        return []
     rows = PlateRead.objects.select_related("camera", "plate")
+    ids = [i for i, _ in found]
     if connection.vendor != "postgresql":
-        return list(rows.filter(id__in=[i for i, _ in found]))
-    months: dict[Month, list[int]] = {}
-    for read_id, at in found:
-        months.setdefault(Month.of(at), []).append(read_id)
-    each_month = Q()
-    for month, ids in months.items():
-        each_month |= Q(
-            id__in=ids, captured_at__gte=month.start, captured_at__lt=month.end
-        )
-    return list(rows.filter(each_month))
+        return list(rows.filter(id__in=ids))
+    return list(rows.filter(id__in=ids, captured_at__in=[at for _, at in found]))
 
 
 def capped(n: int) -> str:

@@ -250,3 +250,71 @@ class CriteriaTestCase(BaseTestCase):
             self.assertEqual(page.context["count"], "3+")
         self.assertEqual(queries.capped_count(reads), "5")
         self.assertEqual(queries.page(reads, {}, size=2).total, 5)
+
+    def test_it_reads_a_partial_plate_month_by_month_and_stops_at_the_cap(
+        self,
+    ) -> None:
+        from unittest import mock
+
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from platekeeper.reads import partitions
+        from platekeeper.search import queries
+
+        now = timezone.now()
+        partitions.ensure(now - timedelta(days=100), now)  # (PostgreSQL: months)
+        ages = [-70, 0.1, 1, 35, 36, 65, 400, 1500]  # days; -70 is a clock ahead
+        made = [
+            self.make_read(f"9Q{i}ZZZ", captured_at=now - timedelta(days=age))
+            for i, age in enumerate(ages)
+        ]
+        newest_first = [r.id for r in made]
+        reads = PlateRead.objects.visible_to(self.dave).filter(plate__plate__gte="9Q")
+        search = {"plate": "9Q*", "match": "partial"}
+        everything = queries.page(reads, search, size=50)
+        self.assertEqual(everything.ids, newest_first)
+        self.assertEqual(everything.total, len(ages))
+        with (
+            mock.patch.object(queries, "COUNT_CAP", 3),
+            CaptureQueriesContext(connection) as statements,
+        ):
+            capped = queries.page(reads, search, size=2)
+        self.assertEqual(capped.ids, newest_first[:2])
+        self.assertEqual(capped.total, 4)  # "3+"
+        self.assertTrue(capped.more)
+        later = queries.page(reads, {**search, "after": capped.cursor}, size=2)
+        self.assertEqual(later.ids, newest_first[2:4])
+        stretches = partitions.stretches()
+        if len(stretches) > 1:  # it stopped before the older months
+            pairs = (
+                'SELECT "reads_plateread"."id" AS "id", "reads_plateread"."captured_at"'
+            )
+            probes = [q for q in statements if q["sql"].startswith(pairs)]
+            self.assertLess(len(probes), len(stretches))
+
+    def test_it_covers_all_time_in_stretches_newest_first(self) -> None:
+        from datetime import UTC, datetime
+        from unittest import mock
+
+        from platekeeper.reads import partitions
+        from platekeeper.reads.partitions import Month
+
+        def at(month: int) -> datetime:
+            return datetime(2026, month, 1, tzinfo=UTC)
+
+        with mock.patch.object(partitions, "months", return_value=[]):
+            self.assertEqual(partitions.stretches(), [(None, None)])
+        have = [Month(at(2)), Month(at(3)), Month(at(6))]  # April, May dropped
+        with mock.patch.object(partitions, "months", return_value=have):
+            self.assertEqual(
+                partitions.stretches(),
+                [
+                    (at(7), None),  # the default partition: later
+                    (at(6), at(7)),
+                    (at(4), at(6)),  # the default partition: the gap
+                    (at(3), at(4)),
+                    (at(2), at(3)),
+                    (None, at(2)),  # the default partition: earlier
+                ],
+            )

@@ -26,3 +26,16 @@ class TimeLimitTestCase(BaseTestCase):
         ):  # and the connection still works
             cursor.execute("SELECT 1")
             self.assertEqual(cursor.fetchone()[0], 1)
+
+    def test_it_stops_a_search_of_many_statements_past_its_limit(self) -> None:
+        import time
+
+        from platekeeper.search import limits
+
+        limits.check()  # no search under way: nothing to stop
+        with self.assertRaisesMessage(TooSlow, "0.01-second limit"):
+            with time_limit(0.01):
+                limits.check()  # in time
+                time.sleep(0.02)
+                limits.check()
+        limits.check()  # the limit ended with its search
