@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from platekeeper.lib import plates
 from platekeeper.lib.plates import Pattern
@@ -40,6 +41,8 @@ MODES = {
     ONE_OFF: "One character off (changed, missing or extra)",
     CANDIDATE: "Exact plate or any OCR candidate of a read",
 }
+# More plate ids than this are passed to PostgreSQL as one array.
+ARRAY_OVER = 100
 # Up to this many reads offering the plate are passed as a list of ids.
 OFFERED_LIST = 2000
 # What a read found through one of its OCR candidates matched.
@@ -69,7 +72,7 @@ def plate_ids(text: str, mode: str) -> QuerySet[Plate, Any]:
 def read_filter(mode: str, plate_ids_: Any) -> Q:
     """Reads of the matched plates; for an OCR candidate search, also the reads
     that offered the plate as a candidate."""
-    by_plate = Q(plate_id__in=plate_ids_)
+    by_plate = Q(plate_id__in=_as_array(plate_ids_))
     if mode != CANDIDATE:
         return by_plate
     offered = ReadCandidate.objects.filter(plate_id__in=plate_ids_)
@@ -80,6 +83,21 @@ def read_filter(mode: str, plate_ids_: Any) -> Q:
     if len(read_ids) > OFFERED_LIST:
         return by_plate | Q(id__in=offered.values("read_id"))
     return by_plate | Q(id__in=read_ids)
+
+
+def _as_array(plate_ids_: Any) -> Any:
+    """Many plate ids, on PostgreSQL, as one array parameter. As an IN list of
+    4,232 ids, each statement of a month-by-month search spent 10 ms planning
+    (a selectivity estimate per id) and 20 ms more in Django quoting them,
+    and its row estimate led the planner, under a small LIMIT, to walk the
+    month's time index instead (1 s); unnested, planning takes 1 ms."""
+    if connection.vendor != "postgresql" or not isinstance(plate_ids_, list):
+        return plate_ids_
+    if len(plate_ids_) <= ARRAY_OVER:
+        return plate_ids_
+    # Written out here: psycopg's own array dumping took 12 ms for 4,232 ids.
+    array = "{" + ",".join(str(int(i)) for i in plate_ids_) + "}"
+    return RawSQL("SELECT unnest(%s::bigint[])", [array])
 
 
 def _pattern(pattern: Pattern) -> QuerySet[Plate]:

@@ -318,3 +318,24 @@ class CriteriaTestCase(BaseTestCase):
                     (None, at(2)),  # the default partition: earlier
                 ],
             )
+
+    def test_it_passes_many_plates_as_one_array_and_finds_the_same_reads(
+        self,
+    ) -> None:
+        from unittest import mock
+
+        from platekeeper.search import criteria
+
+        now = timezone.now()
+        made = {
+            self.make_read(f"9Q{i}ZZZ", captured_at=now - timedelta(days=i)).id
+            for i in range(5)
+        }
+        as_list = self.ids(plate="9Q?ZZZ", match="partial")
+        with mock.patch.object(criteria, "ARRAY_OVER", 1):
+            response = self.login(self.dave).post(
+                "/search/", {**WHY, "plate": "9Q?ZZZ", "match": "partial"}
+            )
+        self.assertEqual(as_list, made)
+        self.assertEqual({r.id for r in response.context["reads"]}, made)
+        self.assertEqual(response.context["count"], "5")
