@@ -120,8 +120,9 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Refuses inactive accounts, at sign-in and for sessions already open.
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend (refuses inactive accounts, at sign-in and for
+    # sessions already open), reading the profile and agency with the user.
+    "platekeeper.accounts.backends.ProfileBackend",
 ]
 # CJIS AC-2(3) (R5): accounts unused this long are disabled by the scheduler.
 INACTIVE_ACCOUNT_DAYS = envint("PLATEKEEPER_INACTIVE_ACCOUNT_DAYS", 90)

@@ -81,6 +81,17 @@ class LoginTestCase(BaseTestCase):
         self.assertTrue(user.password.startswith("argon2$"))
         self.assertNotIn(PASSWORD, user.password)
 
+    def test_it_reads_the_session_user_with_profile_and_agency_at_once(self) -> None:
+        from platekeeper.accounts.backends import ProfileBackend
+
+        ori = self.dave.profile.agency.ori
+        with self.assertNumQueries(1):
+            user = ProfileBackend().get_user(self.dave.pk)
+            self.assertEqual(user.profile.agency.ori, ori)
+        self.dave.is_active = False
+        self.dave.save()
+        self.assertIsNone(ProfileBackend().get_user(self.dave.pk))
+
 
 def test_it_has_four_elements_in_the_notice() -> None:
     assert len(SYSTEM_USE_NOTICE) == 4

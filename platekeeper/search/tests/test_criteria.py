@@ -251,6 +251,31 @@ class CriteriaTestCase(BaseTestCase):
         self.assertEqual(queries.capped_count(reads), "5")
         self.assertEqual(queries.page(reads, {}, size=2).total, 5)
 
+    def test_it_pages_a_plate_read_more_than_a_page_and_counts_it(self) -> None:
+        from unittest import mock
+
+        from platekeeper.search import queries
+
+        now = timezone.now()
+        made = [
+            self.make_read("4PAG123", captured_at=now - timedelta(hours=h))
+            for h in (1, 2, 3)
+        ]
+        browser = self.login(self.dave)
+        search = {**WHY, "plate": "4PAG123"}
+        with mock.patch.object(queries, "PAGE", 2):
+            first = browser.post("/search/", search)
+            after = {**search, "after": first.context["cursor"]}
+            second = browser.post("/search/", after)
+        self.assertEqual(
+            [r.id for r in first.context["reads"]], [made[0].id, made[1].id]
+        )
+        self.assertTrue(first.context["more"])
+        self.assertEqual(first.context["count"], "3")
+        self.assertEqual([r.id for r in second.context["reads"]], [made[2].id])
+        self.assertFalse(second.context["more"])
+        self.assertEqual(second.context["count"], "3")
+
     def test_it_reads_a_partial_plate_month_by_month_and_stops_at_the_cap(
         self,
     ) -> None:
