@@ -222,16 +222,30 @@ class Result:
     refused: str = ""
 
 
-def run(user: Any, actor: Any, data: Any, rules: Any, export: str = "") -> Result:
-    """A canvass (or its export) under the rules: validated, limited, recorded first."""
-    from platekeeper.accounts.access import capabilities
+def run(
+    user: Any,
+    actor: Any,
+    data: Any,
+    in_force: tuple[Any, Any],
+    export: str = "",
+    *,
+    request: Any = None,
+) -> Result:
+    """A canvass (or its export) under the Policy in force (its version and
+    rules): validated, limited, recorded first. With the `request`, the
+    user's gate it already worked out is used rather than read again."""
+    from platekeeper.accounts.access import capabilities, gate_of
     from platekeeper.audit.models import Action, Outcome
     from platekeeper.audit.record import Entry, record_access
     from platekeeper.policy.capabilities import Capability
     from platekeeper.search.limits import TooSlow, time_limit
 
+    version, rules = in_force
     form = CanvassForm(data, rules=rules)
-    caps = capabilities(user, rules)
+    if request is not None:
+        caps = gate_of(request).capabilities
+    else:
+        caps = capabilities(user, rules)
     extra: dict[str, Any] = {"export": export} if export else {}
 
     def refuse(reason: str, status: int) -> Result:
@@ -244,6 +258,7 @@ def run(user: Any, actor: Any, data: Any, rules: Any, export: str = "") -> Resul
                 case_number=str(form.data.get("case_number", ""))[:64],
                 outcome=Outcome.DENIED,
                 reason=reason,
+                policy_version=version.number,
             ),
         )
         return Result(form, status, refused=reason)
@@ -275,6 +290,7 @@ def run(user: Any, actor: Any, data: Any, rules: Any, export: str = "") -> Resul
             justification=cleaned["justification"],
             result_ids=[r.id for g in groups for r in g.reads],
             result_count=sum(g.count for g in groups),
+            policy_version=version.number,
         ),
     )
     return Result(form, 200, groups, access)

@@ -22,7 +22,7 @@ from fpdf import FPDF
 from platekeeper.accounts.access import AuthenticatedHttpRequest
 from platekeeper.audit.models import Action
 from platekeeper.audit.record import Actor
-from platekeeper.policy.models import current_rules
+from platekeeper.policy.models import rules_of
 from platekeeper.search import canvass, run
 
 EXPORT_CAP = 10_000
@@ -116,9 +116,11 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     actor = Actor.of_request(request)
     if request.POST.get("kind") == "canvass":
-        found = current_rules()
+        found = rules_of(request)
         assert found is not None
-        done = canvass.run(request.user, actor, request.POST, found[1], export=fmt)
+        done = canvass.run(
+            request.user, actor, request.POST, found, export=fmt, request=request
+        )
         if done.refused:
             return render(
                 request,

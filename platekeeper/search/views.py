@@ -144,7 +144,13 @@ def canvass_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(
             request, "search/canvass.html", {"form": form, **_map(request.user)}
         )
-    done = canvass.run(request.user, Actor.of_request(request), request.POST, rules)
+    done = canvass.run(
+        request.user,
+        Actor.of_request(request),
+        request.POST,
+        in_force,
+        request=request,
+    )
     return render(
         request,
         "search/canvass.html",
