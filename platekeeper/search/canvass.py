@@ -222,30 +222,19 @@ class Result:
     refused: str = ""
 
 
-def run(
-    user: Any,
-    actor: Any,
-    data: Any,
-    in_force: tuple[Any, Any],
-    export: str = "",
-    *,
-    request: Any = None,
-) -> Result:
-    """A canvass (or its export) under the Policy in force (its version and
-    rules): validated, limited, recorded first. With the `request`, the
-    user's gate it already worked out is used rather than read again."""
-    from platekeeper.accounts.access import capabilities, gate_of
+def run(request: Any, in_force: tuple[Any, Any], export: str = "") -> Result:
+    """The canvass (or its export) a request asks for, under the Policy in
+    force (its version and rules): validated, limited, recorded first."""
+    from platekeeper.accounts.access import gate_of
     from platekeeper.audit.models import Action, Outcome
-    from platekeeper.audit.record import Entry, record_access
+    from platekeeper.audit.record import Actor, Entry, record_access
     from platekeeper.policy.capabilities import Capability
     from platekeeper.search.limits import TooSlow, time_limit
 
+    user, actor = request.user, Actor.of_request(request)
     version, rules = in_force
-    form = CanvassForm(data, rules=rules)
-    if request is not None:
-        caps = gate_of(request).capabilities
-    else:
-        caps = capabilities(user, rules)
+    form = CanvassForm(request.POST, rules=rules)
+    caps = gate_of(request).capabilities
     extra: dict[str, Any] = {"export": export} if export else {}
 
     def refuse(reason: str, status: int) -> Result:

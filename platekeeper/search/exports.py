@@ -118,9 +118,7 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.POST.get("kind") == "canvass":
         found = rules_of(request)
         assert found is not None
-        done = canvass.run(
-            request.user, actor, request.POST, found, export=fmt, request=request
-        )
+        done = canvass.run(request, found, export=fmt)
         if done.refused:
             return render(
                 request,

@@ -144,13 +144,7 @@ def canvass_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         return render(
             request, "search/canvass.html", {"form": form, **_map(request.user)}
         )
-    done = canvass.run(
-        request.user,
-        Actor.of_request(request),
-        request.POST,
-        in_force,
-        request=request,
-    )
+    done = canvass.run(request, in_force)
     return render(
         request,
         "search/canvass.html",
