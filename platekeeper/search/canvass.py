@@ -222,17 +222,21 @@ class Result:
     refused: str = ""
 
 
-def run(request: Any, in_force: tuple[Any, Any], export: str = "") -> Result:
+def run(request: Any, export: str = "") -> Result:
     """The canvass (or its export) a request asks for, under the Policy in
-    force (its version and rules): validated, limited, recorded first."""
+    force and the user's gate as the request already read them: validated,
+    limited, recorded first."""
     from platekeeper.accounts.access import gate_of
     from platekeeper.audit.models import Action, Outcome
     from platekeeper.audit.record import Actor, Entry, record_access
     from platekeeper.policy.capabilities import Capability
+    from platekeeper.policy.models import rules_of
     from platekeeper.search.limits import TooSlow, time_limit
 
-    user, actor = request.user, Actor.of_request(request)
+    in_force = rules_of(request)
+    assert in_force is not None  # callers are guarded: a canvass needs a Policy
     version, rules = in_force
+    user, actor = request.user, Actor.of_request(request)
     form = CanvassForm(request.POST, rules=rules)
     caps = gate_of(request).capabilities
     extra: dict[str, Any] = {"export": export} if export else {}

@@ -22,7 +22,6 @@ from fpdf import FPDF
 from platekeeper.accounts.access import AuthenticatedHttpRequest
 from platekeeper.audit.models import Action
 from platekeeper.audit.record import Actor
-from platekeeper.policy.models import rules_of
 from platekeeper.search import canvass, run
 
 EXPORT_CAP = 10_000
@@ -116,9 +115,7 @@ def export(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     actor = Actor.of_request(request)
     if request.POST.get("kind") == "canvass":
-        found = rules_of(request)
-        assert found is not None
-        done = canvass.run(request, found, export=fmt)
+        done = canvass.run(request, export=fmt)
         if done.refused:
             return render(
                 request,

@@ -136,15 +136,14 @@ def canvass_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every read around an incident, grouped by plate; recorded first."""
     if refused := refusal(request, Capability.CANVASS, "canvass"):
         return refused
-    in_force = rules_of(request)
-    assert in_force is not None  # the guard above needs a Policy in force
-    rules = in_force[1]
     if request.method != "POST":
-        form = canvass.CanvassForm(rules=rules)
+        in_force = rules_of(request)
+        assert in_force is not None  # the guard above needs a Policy in force
+        form = canvass.CanvassForm(rules=in_force[1])
         return render(
             request, "search/canvass.html", {"form": form, **_map(request.user)}
         )
-    done = canvass.run(request, in_force)
+    done = canvass.run(request)
     return render(
         request,
         "search/canvass.html",
