@@ -231,8 +231,11 @@ def _newest_months_first(
     enough. One statement over every month sorted each month's matches in
     full: a pattern matching 4,232 plates on 100,000,000 reads probed 14
     months for every plate (690 ms) to keep the newest 10,001, which the
-    newest four months held. Past the page only counts are asked for: 10,000
-    capture times read into Python cost 130 ms."""
+    newest four months held. Past the page only a count is asked for (10,000
+    capture times read into Python cost 130 ms), in one statement over the
+    page's stretch and every older one: it probes what a count a month
+    probes, without a statement a month (on 10,000,000 reads, `?A??0?0`
+    counted to the cap in 30 ms, against 48 ms month by month)."""
     found: list[tuple[int, datetime]] = []
     total = 0
     for start, end in partitions.stretches():
@@ -242,16 +245,17 @@ def _newest_months_first(
         if end is not None:
             part = part.filter(captured_at__lt=end)
         wanted = size + 1 - len(found)
-        if wanted > 0:
-            pairs = list(part.values_list("id", "captured_at")[:wanted])
-            found += pairs
-            if len(pairs) < wanted:  # the stretch is done: counted too
-                total += len(pairs)
-                limits.check()
-                continue
-        total += part.order_by()[: limit - total].count()
-        if total >= limit:
+        pairs = list(part.values_list("id", "captured_at")[:wanted])
+        found += pairs
+        if len(pairs) == wanted:
+            # The page is full. Every newer stretch was read to its end, so
+            # counted; the rest is this stretch and all before it.
+            if limit <= size + 1:  # no count asked for: there is more
+                return found, limit
+            rest = ordered if end is None else ordered.filter(captured_at__lt=end)
+            total += rest.order_by()[: limit - total].count()
             break
+        total += len(pairs)  # the stretch is done: counted too
         limits.check()
     return found, min(total, limit)
 

@@ -308,6 +308,12 @@ class CriteriaTestCase(BaseTestCase):
         self.assertEqual(capped.ids, newest_first[:2])
         self.assertEqual(capped.total, 4)  # "3+"
         self.assertTrue(capped.more)
+        # Past the page, the rest is counted in one statement.
+        counts = [q for q in statements if q["sql"].startswith("SELECT COUNT(*)")]
+        self.assertEqual(len(counts), 1)
+        with mock.patch.object(queries, "COUNT_CAP", 100):
+            # The newer stretches' reads and the rest's, each counted once.
+            self.assertEqual(queries.page(reads, search, size=2).total, len(ages))
         later = queries.page(reads, {**search, "after": capped.cursor}, size=2)
         self.assertEqual(later.ids, newest_first[2:4])
         stretches = partitions.stretches()
