@@ -73,15 +73,29 @@ def _refuse(
     return Search(status, form, refused=reason)
 
 
-def cameras_of(user: Any) -> list[tuple[int, str]]:
+# A camera of the user's agency: id, name, latitude, longitude.
+AgencyCamera = tuple[int, str, float | None, float | None]
+
+
+def agency_cameras(user: Any, request: HttpRequest | None = None) -> list[AgencyCamera]:
+    """The user's agency's cameras by name, with their places: the search form
+    lists them and the map marks them, from one read a request."""
+    if request is not None and hasattr(request, "agency_cameras"):
+        cached: list[AgencyCamera] = request.agency_cameras
+        return cached
     profile = getattr(user, "profile", None)
-    if profile is None:
-        return []
-    return list(
-        Camera.objects.filter(agency_id=profile.agency_id)
-        .order_by("name")
-        .values_list("id", "name")
+    found: list[AgencyCamera] = (
+        list(
+            Camera.objects.filter(agency_id=profile.agency_id)
+            .order_by("name")
+            .values_list("id", "name", "latitude", "longitude")
+        )
+        if profile is not None
+        else []
     )
+    if request is not None:
+        request.agency_cameras = found  # type: ignore[attr-defined]
+    return found
 
 
 def plate_search(
@@ -115,7 +129,7 @@ def plate_search(
         refused = _refuse(actor, None, data or {}, reason, 403, **extra)
         refused.lacking = needed
         return refused
-    cameras = cameras_of(user)
+    cameras = [(i, name) for i, name, _, _ in agency_cameras(user, request)]
     form = SearchForm(data, rules=rules, cameras=cameras)
     if not caps & SEARCH_CAPABILITIES:
         form.is_valid()

@@ -19,7 +19,7 @@ from platekeeper.audit.record import Actor, Entry, record_access
 from platekeeper.policy.capabilities import Capability
 from platekeeper.policy.models import rules_of
 from platekeeper.reads import blobs
-from platekeeper.reads.models import Camera, PlateRead
+from platekeeper.reads.models import PlateRead
 from platekeeper.search import canvass, criteria, run, tables
 
 # How long a search's purpose covers opening its results.
@@ -56,7 +56,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "form": done.form,
                 "refused": done.refused,
                 "held": done.held,
-                **_map(request.user),
+                **_map(request),
             },
             status=done.status,
         )
@@ -89,21 +89,17 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "withheld": done.withheld,
             **_may(request),
             "hidden": hidden_fields(done.form),
-            **_map(request.user),
+            **_map(request),
         },
     )
 
 
-def _map(user: Any) -> dict[str, Any]:
+def _map(request: AuthenticatedHttpRequest) -> dict[str, Any]:
     """What the maps need: tiles, the agency's cameras, a centre among them."""
-    profile = getattr(user, "profile", None)
-    rows = Camera.objects.filter(
-        agency_id=profile.agency_id if profile else -1,
-        latitude__isnull=False,
-        longitude__isnull=False,
-    ).values_list("name", "latitude", "longitude")
     cameras: list[dict[str, Any]] = [
-        {"name": name, "lat": lat, "lon": lon} for name, lat, lon in rows
+        {"name": name, "lat": lat, "lon": lon}
+        for _, name, lat, lon in run.agency_cameras(request.user, request)
+        if lat is not None and lon is not None
     ]
     center = (
         (
@@ -140,9 +136,7 @@ def canvass_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         in_force = rules_of(request)
         assert in_force is not None  # the guard above needs a Policy in force
         form = canvass.CanvassForm(rules=in_force[1])
-        return render(
-            request, "search/canvass.html", {"form": form, **_map(request.user)}
-        )
+        return render(request, "search/canvass.html", {"form": form, **_map(request)})
     done = canvass.run(request)
     return render(
         request,
@@ -157,7 +151,7 @@ def canvass_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "refused": done.refused,
             **_may(request),
             "hidden": hidden_fields(done.form),
-            **_map(request.user),
+            **_map(request),
         },
         status=done.status,
     )

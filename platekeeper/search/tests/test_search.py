@@ -46,6 +46,23 @@ class SearchTestCase(BaseTestCase):
         self.assertContains(r, "Hawthorne Blvd &amp; El Segundo NB")
         self.assertEqual([x.id for x in r.context["reads"]], [self.read.id])
 
+    def test_it_lists_the_agencys_cameras_and_maps_them_from_one_read(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        browser = self.login(self.dave)
+        with CaptureQueriesContext(connection) as statements:
+            r = browser.post("/search/", GOOD)
+        camera_lists = [
+            q for q in statements if q["sql"].startswith('SELECT "reads_camera"."id"')
+        ]
+        self.assertEqual(len(camera_lists), 1)
+        camera = self.read.camera
+        self.assertIn(
+            (str(camera.id), camera.name), r.context["form"].fields["cameras"].choices
+        )
+        self.assertIn(f'"lat": {camera.latitude}', r.context["map_cameras"])
+
     def test_it_shows_no_reads_for_a_known_plate_whose_reads_are_gone(self) -> None:
         # The distinct plate outlives its purged reads.
         Plate.objects.create(**Plate.fields_for("5GON000"))
