@@ -136,6 +136,7 @@ SIGHTING_COLUMNS = (
 @dataclass
 class Seen:
     plate: str
+    # In capture order: the first is the earliest, the last the latest.
     reads: list[Sighting] = field(default_factory=list)
 
     @property
@@ -148,11 +149,11 @@ class Seen:
 
     @property
     def first(self) -> datetime:
-        return min(r.captured_at for r in self.reads)
+        return self.reads[0].captured_at
 
     @property
     def last(self) -> datetime:
-        return max(r.captured_at for r in self.reads)
+        return self.reads[-1].captured_at
 
 
 def _inside(read: Sighting, polygon: list[geo.Point]) -> bool:
@@ -192,6 +193,10 @@ def _around(
     return found
 
 
+def _in_capture_order(read: Sighting) -> tuple[datetime, int]:
+    return read.captured_at, read.id
+
+
 def canvass(reads: PlateReadQuerySet, form: CanvassForm) -> list[Seen]:
     """Plates seen around every incident, most often seen first."""
     data = form.cleaned_data
@@ -206,7 +211,7 @@ def canvass(reads: PlateReadQuerySet, form: CanvassForm) -> list[Seen]:
             groups = here
         else:
             groups = {
-                p: Seen(p, groups[p].reads + seen.reads)
+                p: Seen(p, sorted(groups[p].reads + seen.reads, key=_in_capture_order))
                 for p, seen in here.items()
                 if p in groups
             }

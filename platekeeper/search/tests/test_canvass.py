@@ -84,6 +84,29 @@ class CanvassTestCase(BaseTestCase):
         groups = {g.plate: g.count for g in response.context["groups"]}
         self.assertEqual(groups, {"7ABC123": 3})
 
+    def test_it_keeps_a_plates_reads_in_capture_order_whichever_incident_comes_first(
+        self,
+    ) -> None:
+        # The later incident (the robbery) asked first, the shooting second.
+        robbery = timezone.localtime(self.robbery).strftime("%Y-%m-%dT%H:%M")
+        shooting = timezone.localtime(self.shooting).strftime("%Y-%m-%dT%H:%M")
+        response = self.canvass(
+            at=robbery,
+            latitude="33.9237",
+            longitude="-118.3268",
+            latitude_2="33.9165",
+            longitude_2="-118.3527",
+            at_2=shooting,
+        )
+        [seen] = response.context["groups"]
+        self.assertEqual(
+            [r.id for r in seen.reads], [self.r1.id, self.r2.id, self.r4.id]
+        )
+        self.assertEqual(
+            (seen.first, seen.last), (self.r1.captured_at, self.r4.captured_at)
+        )
+        self.assertContains(response, f"/{self.r1.id}/?access=")  # "First read"
+
     def test_it_canvasses_a_drawn_polygon(self) -> None:
         square = "[[33.915, -118.354], [33.918, -118.354], [33.918, -118.351], [33.915, -118.351]]"
         response = self.canvass(latitude="", longitude="", polygon=square)
