@@ -53,17 +53,22 @@ def result_rows(rows: Iterable[tuple[Any, str]], access: Any) -> SafeString:
 def canvass_rows(groups: Iterable[Any], access: Any) -> SafeString:
     """The <tr>s of a canvass: a few hundred plates, so escaped by hand
     (format_html per row was half of the canvass's time)."""
-    head, tail = _read_url(access)
+    head, tail = (escape(part) for part in _read_url(access))
     zone = timezone.get_current_timezone()
-    shown = "%Y-%m-%d %H:%M"
-    rows = [
-        f'<tr><td class="plate">{escape(g.plate)}</td><td>{g.count}</td>'
-        f"<td>{escape(', '.join(g.cameras))}</td>"
-        f"<td>{g.first.astimezone(zone).strftime(shown)}</td>"
-        f"<td>{g.last.astimezone(zone).strftime(shown)}</td>"
-        f'<td><a href="{escape(head)}{g.reads[0].id}{escape(tail)}">First read</a></td></tr>'
-        for g in groups
-    ]
+
+    def shown(at: Any) -> str:
+        return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    rows = []
+    for g in groups:
+        first = shown(g.first)
+        # Most plates pass once: first and last are the same read.
+        last = first if len(g.reads) == 1 else shown(g.last)
+        rows.append(
+            f'<tr><td class="plate">{escape(g.plate)}</td><td>{g.count}</td>'
+            f"<td>{escape(', '.join(g.cameras))}</td><td>{first}</td><td>{last}</td>"
+            f'<td><a href="{head}{g.reads[0].id}{tail}">First read</a></td></tr>'
+        )
     return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped
 
 

@@ -107,6 +107,33 @@ class CanvassTestCase(BaseTestCase):
         )
         self.assertContains(response, f"/{self.r1.id}/?access=")  # "First read"
 
+    def test_it_escapes_the_table_and_shows_first_and_last_seen(self) -> None:
+        from datetime import UTC, datetime
+
+        from platekeeper.search import tables
+        from platekeeper.search.canvass import Seen, Sighting
+
+        def seen(minute: int, camera: str) -> Sighting:
+            at = datetime(2026, 6, 1, 19, minute, tzinfo=UTC)  # 12:xx in Hawthorne
+            return Sighting(
+                minute, at, "7ABC123", "7ABC123", "CA", 0.9, camera, None, None
+            )
+
+        from platekeeper.audit.record import Actor, Entry, record_access
+
+        access = record_access(Actor.of_user(self.dave), Entry(Action.SEARCH, {}))
+        twice = Seen("7ABC123", [seen(5, "<b>Main</b>"), seen(40, "Elm")])
+        once = Seen("8<i>", [seen(7, "Elm")])
+        html = tables.canvass_rows([twice, once], access)
+        self.assertIn("<td>&lt;b&gt;Main&lt;/b&gt;, Elm</td>", html)
+        self.assertIn("<td>2026-06-01 12:05</td><td>2026-06-01 12:40</td>", html)
+        self.assertIn(
+            '<td class="plate">8&lt;i&gt;</td><td>1</td><td>Elm</td>'
+            "<td>2026-06-01 12:07</td><td>2026-06-01 12:07</td>",
+            html,
+        )
+        self.assertIn(f"/5/?access={access.code}", html)
+
     def test_it_canvasses_a_drawn_polygon(self) -> None:
         square = "[[33.915, -118.354], [33.918, -118.354], [33.918, -118.351], [33.915, -118.351]]"
         response = self.canvass(latitude="", longitude="", polygon=square)
