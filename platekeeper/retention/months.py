@@ -20,6 +20,7 @@ from django.db.models import Q
 
 from platekeeper.hotlists.models import Alert, Hit
 from platekeeper.reads import partitions
+from platekeeper.reads.models import PlateRead
 from platekeeper.reads.partitions import Month
 from platekeeper.retention import ledger
 from platekeeper.retention.models import HeldRead, Hold, PendingImage, PurgeRun
@@ -32,11 +33,35 @@ def purge(purge_run: PurgeRun, cutoff: datetime, alerts_cutoff: datetime) -> int
     """Drop every month wholly before `cutoff`; return how many reads went."""
     count = 0
     for month in partitions.expired(cutoff):
-        gone = _drop(purge_run, month, alerts_cutoff)
-        # After the commit, as for a batch: a ledger line names a read that is gone.
-        ledger.append(purge_run.started_at, purge_run.pk, cutoff, gone)
-        count += len(gone)
+        gone, kept = _drop(purge_run, month, _kept(alerts_cutoff))
+        # After the commit, as for a batch: a ledger line names reads that are
+        # gone. One line for the month, not its ids (8,332,332 ids at
+        # 100,000,000 reads: 3.5 s of a 28 s purge, and 70 MB of ledger).
+        ledger.append_month(
+            purge_run.started_at,
+            purge_run.pk,
+            cutoff,
+            ledger.MonthGone(month.start, month.end, frozenset(kept)),
+        )
+        count += gone
     return count
+
+
+def reapply(purge_run: PurgeRun, gone: ledger.MonthGone) -> None:
+    """Drop again a month a purge dropped after the backup was taken (restore),
+    keeping what that purge kept, whatever the restored holds say: what it
+    dropped was lawfully gone."""
+    from platekeeper.retention import purge
+
+    month = Month.of(gone.start)
+    if month in partitions.months():
+        _drop(purge_run, month, sorted(gone.kept))
+        return
+    # Restored without that month's table: its reads, if any, row by row.
+    reads = PlateRead.objects.filter(
+        captured_at__gte=gone.start, captured_at__lt=gone.end
+    ).exclude(id__in=sorted(gone.kept))
+    purge.reapply(purge_run, list(reads.values_list("id", flat=True)))
 
 
 def _kept(alerts_cutoff: datetime) -> list[int]:
@@ -54,23 +79,23 @@ def _kept(alerts_cutoff: datetime) -> list[int]:
     )
 
 
-def _drop(purge_run: PurgeRun, month: Month, alerts_cutoff: datetime) -> list[int]:
+def _drop(purge_run: PurgeRun, month: Month, kept: list[int]) -> tuple[int, list[int]]:
+    """Drop the month but the `kept` reads; return how many went and which
+    of the month's reads were kept."""
     table = month.table
-    kept = _kept(alerts_cutoff)
     not_kept = "NOT (r.id = ANY(%s))"
     with transaction.atomic(), connection.cursor() as cursor:
         # A table with foreign-key checks still pending (deferred) cannot be
         # dropped or detached: run them now.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(
-            f"SELECT r.id FROM {table} r WHERE {not_kept} ORDER BY r.id", [kept]
-        )
-        gone = [row[0] for row in cursor.fetchall()]
-        cursor.execute(
-            f"SELECT MIN(captured_at), MAX(captured_at) FROM {table} r WHERE {not_kept}",
+            f"SELECT COUNT(*), MIN(captured_at), MAX(captured_at) FROM {table} r "
+            f"WHERE {not_kept}",
             [kept],
         )
-        oldest, newest = cursor.fetchone()
+        gone, oldest, newest = cursor.fetchone()
+        cursor.execute(f"SELECT id FROM {table} WHERE id = ANY(%s)", [kept])
+        kept_here = sorted(row[0] for row in cursor.fetchall())
         digests = _images(cursor, table, not_kept, kept)
         _dependents(purge_run, cursor, table, not_kept, kept)
         # From here the reads table is locked against writers until the
@@ -84,11 +109,11 @@ def _drop(purge_run: PurgeRun, month: Month, alerts_cutoff: datetime) -> list[in
         # expired read they keep, these among them.
         cursor.execute(f"DROP TABLE {table}")
         _pending(digests)
-    purge_run.reads += len(gone)
+    purge_run.reads += gone
     if gone:
         purge_run.oldest_purged = min(filter(None, (purge_run.oldest_purged, oldest)))
         purge_run.newest_purged = max(filter(None, (purge_run.newest_purged, newest)))
-    return gone
+    return gone, kept_here
 
 
 def _images(cursor: Any, table: str, not_kept: str, kept: list[int]) -> set[str]:

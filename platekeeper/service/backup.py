@@ -153,6 +153,10 @@ def restore(source: Path) -> dict[str, Any]:
     if not manifest_path.exists():
         raise BackupError(f"{source} holds no {MANIFEST}: not a Platekeeper backup")
     manifest: dict[str, Any] = json.loads(manifest_path.read_text())
+    # A damaged purge ledger stops the restore before it changes anything.
+    from platekeeper.retention import ledger
+
+    list(ledger.after(int(manifest["last_purge_run"])))
     kind = manifest.get("database", "sqlite")
     if kind != connection.vendor:
         raise BackupError(
@@ -211,7 +215,7 @@ def reapply_purges(manifest: dict[str, Any]) -> dict[str, int]:
     expired since. Returns the counts."""
     from platekeeper.audit.models import Action
     from platekeeper.audit.record import Actor, Entry, record_access
-    from platekeeper.retention import ledger, purge
+    from platekeeper.retention import ledger, months, purge
     from platekeeper.retention.models import Horizon, PurgeRun
 
     entries = list(ledger.after(int(manifest["last_purge_run"])))
@@ -228,6 +232,8 @@ def reapply_purges(manifest: dict[str, Any]) -> dict[str, int]:
         )
     for entry in entries:
         purge.reapply(run, entry.read_ids)
+        for month in entry.months:
+            months.reapply(run, month)
     run.finished_at = timezone.now()
     run.save()
     record_access(

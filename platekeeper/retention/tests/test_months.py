@@ -84,7 +84,7 @@ class MonthsTestCase(BaseTestCase):
         ReadCandidate.objects.create(
             read_id=expired.id, plate=expired.plate, captured_at=expired.captured_at
         )
-        held = self.make_read("4HLD000", captured_at=self.long_ago + DAY)
+        held = self.make_read("4HLD000", captured_at=self.month.start + DAY)
         hold = actions.place(self.dave, [held.id], request())
         actions.approve(hold, self.carl)
         young = self.make_read("6XYZ999", captured_at=timezone.now())
@@ -101,8 +101,36 @@ class MonthsTestCase(BaseTestCase):
         self.assertIn(held.id, reads_in(partitions.OTHER))
         self.assertTrue(PlateRead.objects.filter(pk=young.pk).exists())
         self.assertEqual((done.reads, done.held_kept, done.images), (1, 1, 1))
-        # A restore deletes it again from the ledger (R25).
-        self.assertEqual([e.read_ids for e in ledger.after(0)], [[expired.id]])
+        # A restore drops the month again from the ledger's line for it (R25),
+        # keeping what the purge kept.
+        [entry] = ledger.after(0)
+        self.assertEqual(
+            entry.months,
+            [ledger.MonthGone(self.month.start, self.month.end, frozenset({held.id}))],
+        )
+
+    def test_it_deletes_again_a_dropped_month_restored_without_its_table(
+        self,
+    ) -> None:
+        from platekeeper.retention import months
+        from platekeeper.retention.models import Horizon, PurgeRun
+
+        # Restored with the month's reads in the default partition, no month table.
+        gone = self.make_read("7ABC123", captured_at=self.month.start + DAY)
+        kept = self.make_read("4HLD000", captured_at=self.month.start + 2 * DAY)
+        Horizon.objects.update_or_create(
+            pk=1, defaults={"reads_before": self.month.end}
+        )
+        run = PurgeRun.objects.create(
+            started_at=timezone.now(), policy_version=1, reads_cutoff=self.month.end
+        )
+        months.reapply(
+            run,
+            ledger.MonthGone(self.month.start, self.month.end, frozenset({kept.id})),
+        )
+        self.assertFalse(PlateRead.objects.filter(pk=gone.pk).exists())
+        self.assertTrue(PlateRead.objects.filter(pk=kept.pk).exists())
+        self.assertEqual(run.reads, 1)
 
     def test_it_never_drops_a_month_younger_than_the_cut_off(self) -> None:
         read = self.make_read("7ABC123", captured_at=timezone.now() - 300 * DAY)

@@ -131,6 +131,21 @@ class BackupTestCase(BackupScenario):
         ).fetchone()[0]
         self.assertEqual(made, 1)  # the backup holds the record of its making
 
+    def test_it_refuses_to_restore_with_a_damaged_ledger_before_changing_anything(
+        self,
+    ) -> None:
+        target = self.work / "backup"
+        call_command("backup", str(target), stdout=StringIO())
+        self.ledger.mkdir(parents=True, exist_ok=True)
+        (self.ledger / "20261207T030000000000Z-999.ids").write_text(
+            "# reads_cutoff 2025-12-07T00:00:00+00:00\n"
+            "# month 2024-11-01T00:00:00+00:00 2024-12-01T00:00:00+00:00 kept 4,"
+        )
+        # Refused first: this database is not empty either, and that refusal,
+        # which comes with the copying, is not the one given.
+        with self.assertRaisesMessage(CommandError, "a month line cut short"):
+            call_command("restore", str(target))
+
     def test_it_backs_up_into_a_new_folder_and_restores_only_into_an_empty_one(
         self,
     ) -> None:

@@ -103,6 +103,49 @@ class PostgresBackupTestCase(BackupScenario):
         )
         self.assertEqual(layout[0][0], 1)
 
+    def test_it_drops_again_the_months_a_purge_dropped_and_keeps_what_it_kept(
+        self,
+    ) -> None:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from platekeeper.reads import partitions
+        from platekeeper.retention import ledger
+        from platekeeper.retention.models import HeldRead, Hold
+
+        now = timezone.now()
+        # The scenario's old reads (800 and 900 days) each in a month of its
+        # own, so the purge drops months; and a read held throughout.
+        partitions.ensure(now - timedelta(days=900), now - timedelta(days=800))
+        kept = self.read_with_image("2KPT444", 850)
+        hold = Hold.objects.create(
+            agency=self.hawthorne,
+            case_number="HPD-2",
+            evidence_item="2",
+            requester="DA",
+            reason="appeal",
+            review_on=now.date() + timedelta(days=90),
+            status=Hold.Status.APPROVED,
+            placed_by=self.dave,
+        )
+        HeldRead.objects.create(
+            hold=hold, read_id=kept, captured_at=now - timedelta(days=850)
+        )
+        fresh = self.backed_up_then_purged()
+        [entry] = ledger.after(0)
+        self.assertEqual(entry.read_ids, [])  # months, not ids
+        self.assertIn(frozenset({kept}), {m.kept for m in entry.months})
+
+        out = self.platekeeper("restore", str(self.work / "backup"))
+        self.assertIn("2 reads deleted since the backup", out)
+        self.assertEqual(
+            self.restored("SELECT id FROM reads_plateread ORDER BY id"),
+            sorted([(fresh,), (kept,)]),
+        )
+        # The kept read was moved out of its dropped month, as the purge had.
+        self.assertEqual(self.restored(f"SELECT id FROM {partitions.OTHER}"), [(kept,)])
+
     def test_it_restores_only_into_an_empty_database(self) -> None:
         target = self.work / "backup"
         call_command("backup", str(target), stdout=StringIO())

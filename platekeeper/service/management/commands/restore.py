@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from platekeeper.retention import ledger
 from platekeeper.service import backup
 
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             manifest = backup.restore(options["folder"])
-        except (backup.BackupError, OSError) as exc:
+        except (backup.BackupError, ledger.LedgerDamaged, OSError) as exc:
             raise CommandError(str(exc)) from exc
         # A backup from an older release: its tables brought up to this one.
         call_command("migrate", interactive=False, verbosity=0)
