@@ -36,14 +36,31 @@ RECORDED = datetime(2026, 11, 30, 22, 15, tzinfo=UTC)
 
 class Link:
     """A TCP relay to the server that can be cut: while cut, every connection
-    is closed at once, as a dead cellular link or a down server would."""
+    is closed at once, as a dead cellular link or a down server would. Cutting
+    it closes the connections already open too: the car's client keeps one
+    alive from its sign-in, and through it the reads would still arrive."""
 
     def __init__(self, port: int) -> None:
         self.target = port
-        self.cut = False
+        self._cut = False
+        self.open: list[socket.socket] = []
+        self.lock = threading.Lock()
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def cut(self) -> bool:
+        return self._cut
+
+    @cut.setter
+    def cut(self, cut: bool) -> None:
+        with self.lock:
+            self._cut = cut
+            if cut:
+                for s in self.open:
+                    _close(s)
+                self.open.clear()
 
     def _accept(self) -> None:
         while True:
@@ -51,10 +68,12 @@ class Link:
                 client, _ = self.listener.accept()
             except OSError:
                 return
-            if self.cut:
-                client.close()
-                continue
-            server = socket.create_connection(("127.0.0.1", self.target))
+            with self.lock:
+                if self._cut:
+                    client.close()
+                    continue
+                server = socket.create_connection(("127.0.0.1", self.target))
+                self.open += [client, server]
             for a, b in ((client, server), (server, client)):
                 threading.Thread(target=_pipe, args=(a, b), daemon=True).start()
 
@@ -70,10 +89,14 @@ def _pipe(source: socket.socket, sink: socket.socket) -> None:
         pass
     finally:
         for s in (source, sink):
-            try:
-                s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+            _close(s)
+
+
+def _close(s: socket.socket) -> None:
+    try:
+        s.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
 
 
 def write_video(path: Path) -> None:
