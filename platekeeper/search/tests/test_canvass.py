@@ -110,6 +110,7 @@ class CanvassTestCase(BaseTestCase):
     def test_it_escapes_the_table_and_shows_first_and_last_seen(self) -> None:
         from datetime import UTC, datetime
 
+        from platekeeper.audit.record import Actor, Entry, record_access
         from platekeeper.search import tables
         from platekeeper.search.canvass import Seen, Sighting
 
@@ -118,8 +119,6 @@ class CanvassTestCase(BaseTestCase):
             return Sighting(
                 minute, at, "7ABC123", "7ABC123", "CA", 0.9, camera, None, None
             )
-
-        from platekeeper.audit.record import Actor, Entry, record_access
 
         access = record_access(Actor.of_user(self.dave), Entry(Action.SEARCH, {}))
         twice = Seen("7ABC123", [seen(5, "<b>Main</b>"), seen(40, "Elm")])
