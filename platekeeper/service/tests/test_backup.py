@@ -56,15 +56,13 @@ class BackupScenario(LiveTestCase):
         )
         return read.id
 
-    def backed_up_then_purged(self) -> int:
-        """The fresh read's id."""
-        fresh = self.read_with_image("5NEW111", 1)
-        self.read_with_image("3OLD222", 800)  # expired, not yet purged
-        held = self.read_with_image("4HLD333", 900)
+    def held_read_with_image(self, plate: str, days_old: int) -> tuple[int, Hold]:
+        """A read with an image, held for trial by an approved hold of its own."""
+        read = self.read_with_image(plate, days_old)
         hold = Hold.objects.create(
             agency=self.hawthorne,
-            case_number="HPD-1",
-            evidence_item="1",
+            case_number=f"HPD-{plate}",
+            evidence_item=plate,
             requester="DA",
             reason="trial",
             review_on=date.today() + timedelta(days=90),
@@ -72,8 +70,17 @@ class BackupScenario(LiveTestCase):
             placed_by=self.dave,
         )
         HeldRead.objects.create(
-            hold=hold, read_id=held, captured_at=timezone.now() - timedelta(days=900)
+            hold=hold,
+            read_id=read,
+            captured_at=timezone.now() - timedelta(days=days_old),
         )
+        return read, hold
+
+    def backed_up_then_purged(self) -> int:
+        """The fresh read's id."""
+        fresh = self.read_with_image("5NEW111", 1)
+        self.read_with_image("3OLD222", 800)  # expired, not yet purged
+        _, hold = self.held_read_with_image("4HLD333", 900)
         call_command("backup", str(self.work / "backup"), stdout=StringIO())
         # After the backup: the hold is released and the purge takes both old reads.
         Hold.objects.filter(pk=hold.pk).update(

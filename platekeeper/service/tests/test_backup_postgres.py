@@ -112,26 +112,12 @@ class PostgresBackupTestCase(BackupScenario):
 
         from platekeeper.reads import partitions
         from platekeeper.retention import ledger
-        from platekeeper.retention.models import HeldRead, Hold
 
         now = timezone.now()
         # The scenario's old reads (800 and 900 days) each in a month of its
         # own, so the purge drops months; and a read held throughout.
         partitions.ensure(now - timedelta(days=900), now - timedelta(days=800))
-        kept = self.read_with_image("2KPT444", 850)
-        hold = Hold.objects.create(
-            agency=self.hawthorne,
-            case_number="HPD-2",
-            evidence_item="2",
-            requester="DA",
-            reason="appeal",
-            review_on=now.date() + timedelta(days=90),
-            status=Hold.Status.APPROVED,
-            placed_by=self.dave,
-        )
-        HeldRead.objects.create(
-            hold=hold, read_id=kept, captured_at=now - timedelta(days=850)
-        )
+        kept, _ = self.held_read_with_image("2KPT444", 850)
         fresh = self.backed_up_then_purged()
         [entry] = ledger.after(0)
         self.assertEqual(entry.read_ids, [])  # months, not ids
