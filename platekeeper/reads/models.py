@@ -109,19 +109,26 @@ class Plate(models.Model):
         }
 
 
+def visible_agencies(user: Any) -> list[int]:
+    """The agencies whose reads the user sees: their own, and those with a
+    standing share in force to it (off by default)."""
+    from platekeeper.sharing.models import owners_shared_with
+
+    agency = user.profile.agency_id
+    return [agency, *owners_shared_with(agency, timezone.localdate())]
+
+
 class PlateReadQuerySet(models.QuerySet["PlateRead"]):
     def visible_to(self, user: Any) -> PlateReadQuerySet:
         """Reads the user's agency owns, and those of agencies with a standing
         share in force to it (off by default); nothing without an agency."""
-        from platekeeper.sharing.models import owners_shared_with
-
         profile = getattr(user, "profile", None)
         if not user.is_authenticated or profile is None:
             return self.none()
-        shared = owners_shared_with(profile.agency_id, timezone.localdate())
-        if shared:
-            return self.filter(camera__agency_id__in=[profile.agency_id, *shared])
-        return self.filter(camera__agency_id=profile.agency_id)
+        agencies = visible_agencies(user)
+        if len(agencies) > 1:
+            return self.filter(camera__agency_id__in=agencies)
+        return self.filter(camera__agency_id=agencies[0])
 
 
 class PlateRead(models.Model):
@@ -209,6 +216,44 @@ class ReadCandidate(models.Model):
 
     def __str__(self) -> str:
         return f"read {self.read_id} may be plate {self.plate_id}"
+
+
+class MonthCount(models.Model):
+    """How many reads of a plate one agency's cameras took in a month that has
+    ended (PostgreSQL; reads.monthcounts). Plain integers, no foreign keys:
+    written in bulk by the count job, dropped with their month."""
+
+    month = models.DateField()  # the month's first day, UTC
+    plate_id = models.BigIntegerField()
+    agency_id = models.BigIntegerField()
+    reads = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            # Consumer: a partial-plate search's count (one probe a plate).
+            models.Index(
+                fields=["plate_id", "month", "agency_id"],
+                include=["reads"],
+                name="monthcount_plate",
+            ),
+            # Consumer: the count job, replacing or dropping a month's counts.
+            models.Index(fields=["month"], name="monthcount_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"plate {self.plate_id}, agency {self.agency_id}, {self.month:%Y-%m}: {self.reads}"
+
+
+class CountedMonth(models.Model):
+    """That a month's counts are whole. Removed by any write into the month
+    (triggers on the reads table) until the job counts it again."""
+
+    month = models.DateField(unique=True)
+    counted_at = models.DateTimeField()
+    reads = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} counted at {self.counted_at:%Y-%m-%d %H:%M}"
 
 
 class IngestReceipt(models.Model):

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 
 from platekeeper.hotlists.models import Alert, Hit
-from platekeeper.reads import partitions
+from platekeeper.reads import monthcounts, partitions
 from platekeeper.reads.models import PlateRead
 from platekeeper.reads.partitions import Month
 from platekeeper.retention import ledger
@@ -100,6 +100,8 @@ def _drop(purge_run: PurgeRun, month: Month, kept: list[int]) -> tuple[int, list
         _dependents(purge_run, cursor, table, not_kept, kept)
         # From here the reads table is locked against writers until the
         # commit: three statements, milliseconds.
+        # Its counts go with it (a dropped table fires no trigger).
+        monthcounts.uncount(month)
         cursor.execute(f"ALTER TABLE {partitions.READS} DETACH PARTITION {table}")
         cursor.execute(
             f"INSERT INTO {partitions.READS} SELECT * FROM {table} WHERE id = ANY(%s)",

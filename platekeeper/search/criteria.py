@@ -72,7 +72,7 @@ def plate_ids(text: str, mode: str) -> QuerySet[Plate, Any]:
 def read_filter(mode: str, plate_ids_: Any) -> Q:
     """Reads of the matched plates; for an OCR candidate search, also the reads
     that offered the plate as a candidate."""
-    by_plate = Q(plate_id__in=_as_array(plate_ids_))
+    by_plate = Q(plate_id__in=as_array(plate_ids_))
     if mode != CANDIDATE:
         return by_plate
     offered = ReadCandidate.objects.filter(plate_id__in=plate_ids_)
@@ -85,7 +85,7 @@ def read_filter(mode: str, plate_ids_: Any) -> Q:
     return by_plate | Q(id__in=read_ids)
 
 
-def _as_array(plate_ids_: Any) -> Any:
+def as_array(plate_ids_: Any) -> Any:
     """Many plate ids, on PostgreSQL, as one array parameter. As an IN list of
     4,232 ids, each statement of a month-by-month search spent 10 ms planning
     (a selectivity estimate per id) and 20 ms more in Django quoting them,

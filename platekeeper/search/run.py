@@ -20,7 +20,7 @@ from platekeeper.policy.capabilities import SEARCH_CAPABILITIES, Capability
 from platekeeper.policy.models import current_rules, rules_of
 from platekeeper.policy.rules import Purpose, Training
 from platekeeper.reads.models import Camera, PlateRead
-from platekeeper.search import holds, queries
+from platekeeper.search import counts, holds, queries
 from platekeeper.search.forms import SearchForm
 from platekeeper.search.limits import TooSlow, time_limit
 
@@ -166,10 +166,13 @@ def plate_search(
     )
     if withheld:
         extra["older_reads_withheld"] = True
-    reads = queries.filtered(searchable, cleaned)
+    plates_ = queries.plates_of(cleaned)
+    reads = queries.filtered(searchable, cleaned, plates_=plates_)
+    window = queries.window_days(caps, rules)
+    scope = counts.scope_of(user, cleaned, plates_, window, rules, withheld)
     try:
         with time_limit():
-            found = queries.page(reads, cleaned, size or queries.PAGE)
+            found = queries.page(reads, cleaned, size or queries.PAGE, scope)
             # Counting is a second pass over the matches: only when the page's
             # own pass could not tell and there is more to show.
             if found.total is not None:

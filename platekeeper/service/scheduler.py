@@ -48,6 +48,8 @@ JOBS: list[JobSpec] = [
     JobSpec("purge expired data", "purge --if-due", 60),
     # PostgreSQL: the coming months' partitions of the reads (nothing on SQLite).
     JobSpec("make the reads' coming months", "partitions", DAY),
+    # PostgreSQL: ended months' reads by plate and agency, for partial-plate counts.
+    JobSpec("count the reads of ended months", "count_months", DAY),
     JobSpec("escalate holds and open retention reviews", "retention_tasks", DAY),
     JobSpec("flag unapproved emergency releases", "sharing_tasks", 300),
 ]

@@ -174,9 +174,15 @@ def prefill(size: int, log: Callable[[str], None]) -> None:
     on SQLite the simulator's town through the plain insert, on PostgreSQL a
     region loaded with COPY (bench.bulk)."""
     if connection.vendor == "postgresql":
+        from platekeeper.reads import monthcounts
         from platekeeper.service.bench import bulk
 
         bulk.load(size, log)
+        # What the daily job has done on a running deployment (decision 0021).
+        t0 = time.monotonic()
+        if counted := monthcounts.count_months(timezone.now()):
+            monthcounts.settle()
+            log(f"counted {len(counted)} months ({time.monotonic() - t0:.1f}s)")
         return
     have = PlateRead.objects.count()
     if have >= size:
