@@ -4,10 +4,11 @@ On SQLite there are no months to count."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from platekeeper.reads.models import CountedMonth, MonthCount, PlateRead
 from platekeeper.reads.partitions import Month
 from platekeeper.retention import purge
 from platekeeper.search import counts, criteria, run
-from platekeeper.test import BaseTestCase
+from platekeeper.test import BaseTestCase, LiveTestCase
 
 DAY = timedelta(days=1)
 PATTERN = "7AB?123"
@@ -197,3 +198,81 @@ class MonthCountsTestCase(BaseTestCase):
         found = current_rules()
         assert found is not None
         return found[1]
+
+
+class WritersAndTheCountTestCase(LiveTestCase):
+    """The lock between a writer into an ended month and the count job, with
+    real transactions on separate connections (reads.monthcounts)."""
+
+    def setUp(self) -> None:
+        if connection.vendor != "postgresql":
+            self.skipTest("months are PostgreSQL's")
+        super().setUp()
+        self.month = Month.of(timezone.now() - 45 * DAY)  # ended weeks ago
+        self.mid = self.month.start + 10 * DAY
+        partitions.ensure(self.month.start, self.month.start)
+        self.make_read("7ABC123", captured_at=self.mid)
+
+    def in_thread(self, work: Any) -> threading.Thread:
+        def run_() -> None:
+            try:
+                work()
+            finally:
+                connection.close()  # each thread has its own connection
+
+        thread = threading.Thread(target=run_, daemon=True)
+        thread.start()
+        return thread
+
+    def marked(self) -> CountedMonth | None:
+        return CountedMonth.objects.filter(month=self.month.start.date()).first()
+
+    def test_it_counts_a_month_only_after_its_writer_commits(self) -> None:
+        wrote, commit = threading.Event(), threading.Event()
+
+        def writer() -> None:
+            with transaction.atomic():
+                self.make_read("7ABC123", captured_at=self.mid + DAY)
+                wrote.set()
+                commit.wait(10)
+
+        writing = self.in_thread(writer)
+        self.assertTrue(wrote.wait(10))
+        counting = self.in_thread(lambda: monthcounts.count_months(timezone.now()))
+        counting.join(0.5)
+        self.assertTrue(counting.is_alive())  # the job waits for the writer
+        commit.set()
+        writing.join(10)
+        counting.join(10)
+        mark = self.marked()
+        assert mark is not None
+        self.assertEqual(mark.reads, 2)  # the writer's read is counted
+
+    def test_it_unmarks_a_month_a_writer_wrote_while_it_was_counted(self) -> None:
+        counted, finish = threading.Event(), threading.Event()
+
+        def job() -> None:
+            with transaction.atomic():  # the count's lock held until this commits
+                monthcounts.count_months(timezone.now())
+                counted.set()
+                finish.wait(10)
+
+        counting = self.in_thread(job)
+        self.assertTrue(counted.wait(10))
+        # A live read (this month) does not wait for the job.
+        live = self.in_thread(lambda: self.make_read("7ABD123"))
+        live.join(5)
+        self.assertFalse(live.is_alive())
+        late = self.in_thread(
+            lambda: self.make_read("7ABC123", captured_at=self.mid + DAY)
+        )
+        late.join(0.5)
+        self.assertTrue(late.is_alive())  # the old read waits for the count
+        finish.set()
+        counting.join(10)
+        late.join(10)
+        self.assertIsNone(self.marked())  # and then unmarks the month
+        self.assertEqual(monthcounts.count_months(timezone.now()), [self.month])
+        mark = self.marked()
+        assert mark is not None
+        self.assertEqual(mark.reads, 2)
