@@ -31,9 +31,9 @@ from platekeeper.reads import partitions
 
 READS = partitions.READS
 COUNTED = "reads_countedmonth"
-# A month may be counted once it ended this long ago. The triggers treat every
-# month that ended a day ago as counted, a superset, so that a writer and the
-# job always agree on which months need the lock.
+# A month may be counted once it ended this long ago. The triggers take the
+# lock for every month that ended a day ago, a superset, so that a writer and
+# the job agree on which months need it whatever a transaction's now() says.
 SETTLED = timedelta(days=2)
 
 # Months of a statement's rows that may be counted: ended a day ago or more.
