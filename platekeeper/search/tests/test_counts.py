@@ -4,10 +4,12 @@ On SQLite there are no months to count."""
 
 from __future__ import annotations
 
+import io
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -22,6 +24,17 @@ from platekeeper.test import BaseTestCase, LiveTestCase
 
 DAY = timedelta(days=1)
 PATTERN = "7AB?123"
+
+
+class SQLiteTestCase(BaseTestCase):
+    def test_it_has_no_months_to_count_on_sqlite(self) -> None:
+        if connection.vendor != "sqlite":
+            self.skipTest("SQLite's answer")
+        out = io.StringIO()
+        call_command("count_months", stdout=out)
+        self.assertIn("nothing to count", out.getvalue())
+        self.make_read("7ABC123", captured_at=timezone.now() - 60 * DAY)
+        self.assertEqual(monthcounts.count_months(timezone.now()), [])
 
 
 class MonthCountsTestCase(BaseTestCase):
@@ -226,6 +239,14 @@ class WritersAndTheCountTestCase(LiveTestCase):
 
     def marked(self) -> CountedMonth | None:
         return CountedMonth.objects.filter(month=self.month.start.date()).first()
+
+    def test_it_counts_ended_months_from_the_command(self) -> None:
+        out = io.StringIO()
+        call_command("count_months", stdout=out)  # as the scheduler runs it
+        self.assertIn(f"counted {self.month}", out.getvalue())
+        mark = self.marked()
+        assert mark is not None
+        self.assertEqual(mark.reads, 1)
 
     def test_it_counts_a_month_only_after_its_writer_commits(self) -> None:
         wrote, commit = threading.Event(), threading.Event()
