@@ -94,8 +94,8 @@ def count_months(now: datetime) -> list[partitions.Month]:
     done = []
     for month in held:
         if month.end <= now - SETTLED and month.start.date() not in counted:
-            _count(month)
-            done.append(month)
+            if _count(month):
+                done.append(month)
     if held:
         MonthCount.objects.filter(month__lt=held[0].start.date()).delete()
     return done
@@ -110,11 +110,16 @@ def settle() -> None:
         cursor.execute("VACUUM (ANALYZE) reads_monthcount")
 
 
-def _count(month: partitions.Month) -> None:
+def _count(month: partitions.Month) -> bool:
+    """Count the month unless another run (a command typed while the scheduler
+    ran it) counted it while this one waited for the lock."""
+    day = month.start.date()
     with transaction.atomic(), connection.cursor() as cursor:
         # Writers into a countable month wait here, and this waits for them.
         cursor.execute(f"LOCK TABLE {COUNTED} IN SHARE ROW EXCLUSIVE MODE")
-        day = month.start.date()
+        cursor.execute(f"SELECT 1 FROM {COUNTED} WHERE month = %s", [day])
+        if cursor.fetchone() is not None:
+            return False
         cursor.execute("DELETE FROM reads_monthcount WHERE month = %s", [day])
         cursor.execute(
             "INSERT INTO reads_monthcount (month, plate_id, agency_id, reads) "
@@ -130,6 +135,7 @@ def _count(month: partitions.Month) -> None:
             "WHERE month = %s",
             [day, timezone.now(), day],
         )
+    return True
 
 
 def uncount(month: partitions.Month) -> None:

@@ -99,8 +99,13 @@ class MonthCountsTestCase(BaseTestCase):
                 ).values_list("plate_id", "reads")
             )
             self.assertEqual(sorted(per_plate.values()), [1, 1, 3])
-        # Counted once: a second run has nothing to do.
+        # Counted once: a second run has nothing to do, and a run that read
+        # the marks before another counted the month leaves it as it is.
         self.assertEqual(monthcounts.count_months(timezone.now()), [])
+        if self.settled:
+            self.assertFalse(monthcounts._count(self.settled[0]))
+            day = self.settled[0].start.date()
+            self.assertEqual(CountedMonth.objects.filter(month=day).count(), 1)
 
     def test_it_counts_a_partial_plate_from_the_counted_months(self) -> None:
         monthcounts.count_months(timezone.now())
