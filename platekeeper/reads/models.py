@@ -119,13 +119,17 @@ def visible_agencies(user: Any) -> list[int]:
 
 
 class PlateReadQuerySet(models.QuerySet["PlateRead"]):
-    def visible_to(self, user: Any) -> PlateReadQuerySet:
+    def visible_to(
+        self, user: Any, agencies: list[int] | None = None
+    ) -> PlateReadQuerySet:
         """Reads the user's agency owns, and those of agencies with a standing
-        share in force to it (off by default); nothing without an agency."""
+        share in force to it (off by default); nothing without an agency.
+        `agencies`: what `visible_agencies(user)` already said this request."""
         profile = getattr(user, "profile", None)
         if not user.is_authenticated or profile is None:
             return self.none()
-        agencies = visible_agencies(user)
+        if agencies is None:
+            agencies = visible_agencies(user)
         if len(agencies) > 1:
             return self.filter(camera__agency_id__in=agencies)
         return self.filter(camera__agency_id=agencies[0])

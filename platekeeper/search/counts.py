@@ -9,8 +9,10 @@ counted months wholly within those bounds. Everything else is probed.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import reduce
 from typing import Any
 
 from django.db import connection
@@ -19,12 +21,7 @@ from django.utils import timezone
 
 from platekeeper.policy.rules import DataClass, Rules
 from platekeeper.reads import partitions
-from platekeeper.reads.models import (
-    CountedMonth,
-    MonthCount,
-    PlateReadQuerySet,
-    visible_agencies,
-)
+from platekeeper.reads.models import CountedMonth, MonthCount, PlateReadQuerySet
 from platekeeper.search import criteria
 
 # Criteria the counts know nothing of: any of them, and the search probes.
@@ -66,15 +63,15 @@ class Scope:
 
 
 def scope_of(
-    user: Any,
+    agencies: list[int],
     data: dict[str, Any],
     plates_: Any,
     window_days: int | None,
     rules: Rules,
     withheld: bool,
 ) -> Scope | None:
-    """The count's scope for a cleaned search form's first page, or None if
-    the counts cannot serve it. Its lower bound is the search's own or later
+    """The count's scope for a cleaned search form's first page (`agencies`:
+    those whose reads the user sees), or None if the counts cannot serve it. Its lower bound is the search's own or later
     (now is read after the search's was), so a month it takes is wholly in."""
     if (
         connection.vendor != "postgresql"
@@ -94,7 +91,7 @@ def scope_of(
     if withheld and after is not None:
         bounds.append(now - after)
     since = max((b for b in bounds if b is not None), default=None)
-    return Scope(plates_, visible_agencies(user), since, data.get("end"))
+    return Scope(plates_, agencies, since, data.get("end"))
 
 
 def count(
@@ -106,8 +103,9 @@ def count(
     if before is not None:
         reads = reads.filter(captured_at__lt=before)
     months = scope.months(before) if scope is not None else []
-    if scope is None or not months:
+    if not months:
         return reads.order_by()[:limit].count()
+    assert scope is not None  # months come only from a scope
     found = scope.counted(months)
     if found >= limit:
         return limit
@@ -116,22 +114,18 @@ def count(
 
 
 def _outside(months: list[partitions.Month], before: datetime | None) -> Q:
-    """The stretches of time before `before` that no counted month covers, as
-    ranges PostgreSQL prunes partitions by (a NOT around the counted months
-    would probe every month's index again)."""
-    ranges: list[Q] = []
-    start: datetime | None = None
-    for i, month in enumerate(months):
-        if i == 0:
-            ranges.append(Q(captured_at__lt=month.start))
-        elif start is not None and start < month.start:
-            ranges.append(Q(captured_at__gte=start, captured_at__lt=month.start))
-        start = month.end
+    """The stretches of time before `before` that no counted month covers
+    (`months` sorted, at least one), as ranges PostgreSQL prunes partitions
+    by (a NOT around the counted months would probe every month's index)."""
+    ranges = [Q(captured_at__lt=months[0].start)]
+    for month, following in zip(months, months[1:], strict=False):
+        if month.end < following.start:
+            ranges.append(
+                Q(captured_at__gte=month.end, captured_at__lt=following.start)
+            )
+    last = months[-1].end
     if before is None:
-        ranges.append(Q(captured_at__gte=start))
-    elif start is not None and start < before:
-        ranges.append(Q(captured_at__gte=start, captured_at__lt=before))
-    found = ranges[0]  # the time before the first counted month, at least
-    for q in ranges[1:]:
-        found |= q
-    return found
+        ranges.append(Q(captured_at__gte=last))
+    elif last < before:
+        ranges.append(Q(captured_at__gte=last, captured_at__lt=before))
+    return reduce(operator.or_, ranges)

@@ -39,10 +39,14 @@ def window_days(caps: frozenset[Capability], rules: Rules) -> int | None:
 
 
 def searchable_reads(
-    user: Any, caps: frozenset[Capability], rules: Rules
+    user: Any,
+    caps: frozenset[Capability],
+    rules: Rules,
+    agencies: list[int] | None = None,
 ) -> PlateReadQuerySet:
-    """Reads the user may search: their agency's, within the user's window."""
-    reads = PlateRead.objects.visible_to(user)
+    """Reads the user may search: their agency's, within the user's window
+    (`agencies`: as PlateReadQuerySet.visible_to)."""
+    reads = PlateRead.objects.visible_to(user, agencies)
     days = window_days(caps, rules)
     if days is not None:
         reads = reads.filter(captured_at__gte=timezone.now() - timedelta(days=days))

@@ -19,7 +19,7 @@ from platekeeper.audit.record import Actor, Entry, record_access
 from platekeeper.policy.capabilities import SEARCH_CAPABILITIES, Capability
 from platekeeper.policy.models import current_rules, rules_of
 from platekeeper.policy.rules import Purpose, Training
-from platekeeper.reads.models import Camera, PlateRead
+from platekeeper.reads.models import Camera, PlateRead, visible_agencies
 from platekeeper.search import counts, holds, queries
 from platekeeper.search.forms import SearchForm
 from platekeeper.search.limits import TooSlow, time_limit
@@ -161,15 +161,19 @@ def plate_search(
             )
             refused.held = True
             return refused
+    # The agencies the user sees, read once: the reads and the count both ask.
+    agencies = visible_agencies(user)
     searchable, withheld = queries.without_reason(
-        queries.searchable_reads(user, caps, rules), rules, cleaned["justification"]
+        queries.searchable_reads(user, caps, rules, agencies),
+        rules,
+        cleaned["justification"],
     )
     if withheld:
         extra["older_reads_withheld"] = True
     plates_ = queries.plates_of(cleaned)
     reads = queries.filtered(searchable, cleaned, plates_=plates_)
     window = queries.window_days(caps, rules)
-    scope = counts.scope_of(user, cleaned, plates_, window, rules, withheld)
+    scope = counts.scope_of(agencies, cleaned, plates_, window, rules, withheld)
     try:
         with time_limit():
             found = queries.page(reads, cleaned, size or queries.PAGE, scope)

@@ -116,6 +116,11 @@ class MonthCountsTestCase(BaseTestCase):
         self.assertEqual(found.count, "9")
         used = any("reads_monthcount" in q["sql"] for q in queries_.captured_queries)
         self.assertEqual(used, bool(self.settled))
+        # The agencies Dave sees are read once, for the reads and the count.
+        shares = [
+            q for q in queries_.captured_queries if "sharing_standingshare" in q["sql"]
+        ]
+        self.assertEqual(len(shares), 1)
 
     def test_it_probes_a_month_written_into_after_it_was_counted(self) -> None:
         monthcounts.count_months(timezone.now())
@@ -169,11 +174,12 @@ class MonthCountsTestCase(BaseTestCase):
         self.assertEqual(self.search().count, "9")
 
     def test_it_takes_no_counts_for_criteria_they_do_not_know(self) -> None:
+        hawthorne = [self.hawthorne.pk]  # the agencies Dave sees
         plates_ = [1, 2]
         rules = self.rules()
         data = {"plate": PATTERN, "match": "partial"}
         self.assertIsNotNone(
-            counts.scope_of(self.dave, data, plates_, None, rules, False)
+            counts.scope_of(hawthorne, data, plates_, None, rules, False)
         )
         for extra in (
             {"cameras": [str(self.camera.pk)]},
@@ -186,20 +192,21 @@ class MonthCountsTestCase(BaseTestCase):
             with self.subTest(extra=extra):
                 self.assertIsNone(
                     counts.scope_of(
-                        self.dave, {**data, **extra}, plates_, None, rules, False
+                        hawthorne, {**data, **extra}, plates_, None, rules, False
                     )
                 )
         # A subquery of plates (too many to list) is probed too.
         subquery = criteria.plate_ids(PATTERN, "partial")
         self.assertIsNone(
-            counts.scope_of(self.dave, data, subquery, None, rules, False)
+            counts.scope_of(hawthorne, data, subquery, None, rules, False)
         )
 
     def test_it_keeps_to_the_search_window(self) -> None:
+        hawthorne = [self.hawthorne.pk]
         rules = self.rules()
         now = timezone.now()
         scope = counts.scope_of(
-            self.dave, {"plate": PATTERN, "match": "partial"}, [1], 30, rules, False
+            hawthorne, {"plate": PATTERN, "match": "partial"}, [1], 30, rules, False
         )
         assert scope is not None and scope.since is not None
         self.assertGreaterEqual(scope.since, now - 30 * DAY)
