@@ -57,17 +57,22 @@ def canvass_rows(groups: Iterable[Any], access: Any) -> SafeString:
     zone = timezone.get_current_timezone()
 
     def shown(at: Any) -> str:
-        return at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        # "YYYY-MM-DD HH:MM" sliced from str(): half the time of strftime.
+        return str(at.astimezone(zone))[:16]
 
     rows = []
     for g in groups:
-        first = shown(g.first)
-        # Most plates pass once: first and last are the same read.
-        last = first if len(g.reads) == 1 else shown(g.last)
+        reads = g.reads
+        first = shown(reads[0].captured_at)
+        # Most plates pass once: one read, one camera, first and last the same.
+        if len(reads) == 1:
+            last, where = first, reads[0].camera_name
+        else:
+            last, where = shown(reads[-1].captured_at), ", ".join(g.cameras)
         rows.append(
-            f'<tr><td class="plate">{escape(g.plate)}</td><td>{g.count}</td>'
-            f"<td>{escape(', '.join(g.cameras))}</td><td>{first}</td><td>{last}</td>"
-            f'<td><a href="{head}{g.reads[0].id}{tail}">First read</a></td></tr>'
+            f'<tr><td class="plate">{escape(g.plate)}</td><td>{len(reads)}</td>'
+            f"<td>{escape(where)}</td><td>{first}</td><td>{last}</td>"
+            f'<td><a href="{head}{reads[0].id}{tail}">First read</a></td></tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped
 
