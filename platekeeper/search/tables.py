@@ -62,17 +62,16 @@ def canvass_rows(groups: Iterable[Any], access: Any) -> SafeString:
 
     rows = []
     for g in groups:
-        reads = g.reads
-        first = shown(reads[0].captured_at)
+        first = shown(g.first)
         # Most plates pass once: one read, one camera, first and last the same.
-        if len(reads) == 1:
-            last, where = first, reads[0].camera_name
+        if g.count == 1:
+            last, where = first, g.reads[0].camera_name
         else:
-            last, where = shown(reads[-1].captured_at), ", ".join(g.cameras)
+            last, where = shown(g.last), ", ".join(g.cameras)
         rows.append(
-            f'<tr><td class="plate">{escape(g.plate)}</td><td>{len(reads)}</td>'
+            f'<tr><td class="plate">{escape(g.plate)}</td><td>{g.count}</td>'
             f"<td>{escape(where)}</td><td>{first}</td><td>{last}</td>"
-            f'<td><a href="{head}{reads[0].id}{tail}">First read</a></td></tr>'
+            f'<td><a href="{head}{g.reads[0].id}{tail}">First read</a></td></tr>'
         )
     return mark_safe("\n".join(rows))  # noqa: S308 - every value above is escaped
 
