@@ -101,6 +101,15 @@ def count_months(now: datetime) -> list[partitions.Month]:
     return done
 
 
+def count_and_settle(now: datetime) -> list[partitions.Month]:
+    """`count_months`, then `settle` if it counted anything (the job; outside
+    a transaction only)."""
+    counted = count_months(now)
+    if counted:
+        settle()
+    return counted
+
+
 def settle() -> None:
     """Planner statistics and the visibility map for counts just written, as
     autovacuum gives them in time: until then a search's sum of 768 plates'

@@ -180,8 +180,7 @@ def prefill(size: int, log: Callable[[str], None]) -> None:
         bulk.load(size, log)
         # What the daily job has done on a running deployment (decision 0021).
         t0 = time.monotonic()
-        if counted := monthcounts.count_months(timezone.now()):
-            monthcounts.settle()
+        if counted := monthcounts.count_and_settle(timezone.now()):
             log(f"counted {len(counted)} months ({time.monotonic() - t0:.1f}s)")
         return
     have = PlateRead.objects.count()

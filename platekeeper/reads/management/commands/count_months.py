@@ -20,8 +20,5 @@ class Command(BaseCommand):
                 "reads are not partitioned here (SQLite): nothing to count"
             )
             return
-        counted = monthcounts.count_months(timezone.now())
-        for month in counted:
+        for month in monthcounts.count_and_settle(timezone.now()):
             self.stdout.write(f"counted {month}")
-        if counted:
-            monthcounts.settle()
