@@ -70,9 +70,10 @@ def scope_of(
     rules: Rules,
     withheld: bool,
 ) -> Scope | None:
-    """The count's scope for a cleaned search form's first page (`agencies`:
-    those whose reads the user sees), or None if the counts cannot serve it. Its lower bound is the search's own or later
-    (now is read after the search's was), so a month it takes is wholly in."""
+    """The count's scope for a cleaned search form's first page, or None if
+    the counts cannot serve it. `agencies`: those whose reads the user sees.
+    Its lower bound is the search's own or later (now is read after the
+    search's was), so a month it takes is wholly in."""
     if (
         connection.vendor != "postgresql"
         or data.get("match") != criteria.PARTIAL
